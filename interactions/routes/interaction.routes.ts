@@ -1,0 +1,94 @@
+// The sign-in and consent steps of an authorization request (SPEC §5 /interaction/:uid).
+// Transport only: parse the form, call the flow, hand the outcome to oidc-provider.
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import type Provider from 'oidc-provider';
+import { z } from 'zod';
+import { FlowError } from '../../src/errors.js';
+import { authenticateWithPassword } from '../../src/flows/login.flow.js';
+import { grantRequestedAccess, isFirstPartyClient } from '../../src/oidc/consent.js';
+import type { InteractionDeps } from '../interaction-deps.js';
+import { requireCsrfToken } from '../middleware/csrf.js';
+import { formBody, readForm } from '../middleware/form-body.js';
+import { pickLocale, translator } from '../messages.js';
+import { renderPage } from '../render-page.js';
+
+const LoginForm = z.object({
+  email: z.string().trim().min(1).max(254),
+  password: z.string().min(1).max(256), // a capped input: argon2 over huge strings is a DoS
+});
+
+type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
+
+async function serviceNameOf(provider: Provider, details: Details): Promise<string> {
+  const client = await provider.Client.find(String(details.params['client_id']));
+  return client?.clientName ?? String(details.params['client_id']);
+}
+
+const clientOf = (provider: Provider, details: Details) => provider.Client.find(String(details.params['client_id']));
+
+export function interactionRoutes({ provider, flows }: InteractionDeps): Router {
+  const router = new Router();
+
+  async function renderLogin(ctx: Context, details: Details, extra: Record<string, unknown> = {}, status = 200) {
+    await renderPage(ctx, 'login', { uid: details.uid, serviceName: await serviceNameOf(provider, details), ...extra },
+      { status, uiLocales: details.params['ui_locales'] });
+  }
+
+  router.get('/interaction/:uid', async (ctx) => {
+    const details = await provider.interactionDetails(ctx.req, ctx.res);
+    switch (details.prompt.name) {
+      case 'login':
+        return renderLogin(ctx, details, { email: details.params['login_hint'] });
+      case 'consent': {
+        if (isFirstPartyClient(await clientOf(provider, details))) {
+          const result = await grantRequestedAccess(provider, details);
+          return provider.interactionFinished(ctx.req, ctx.res, result, { mergeWithLastSubmission: true });
+        }
+        const missing = (details.prompt.details['missingOIDCScope'] as string[] | undefined) ?? [];
+        const scopes = missing.filter((scope) => scope !== 'openid');
+        return renderPage(ctx, 'consent', { uid: details.uid, serviceName: await serviceNameOf(provider, details), scopes: scopes.length ? scopes : ['openid'] },
+          { uiLocales: details.params['ui_locales'] });
+      }
+      default:
+        throw new FlowError('not_found');
+    }
+  });
+
+  router.post('/interaction/:uid/login', formBody, requireCsrfToken, async (ctx) => {
+    const details = await provider.interactionDetails(ctx.req, ctx.res);
+    if (details.prompt.name !== 'login') return ctx.redirect(`/interaction/${details.uid}`);
+    const rawEmail = String((ctx.request as { body?: Record<string, unknown> }).body?.['email'] ?? '').slice(0, 254);
+    try {
+      const credentials = readForm(ctx, LoginForm);
+      const account = await authenticateWithPassword(flows, credentials, { ip: ctx.ip, clientId: String(details.params['client_id']) });
+      await provider.interactionFinished(ctx.req, ctx.res, { login: { accountId: account.id, amr: ['pwd'] } }, { mergeWithLastSubmission: false });
+    } catch (error) {
+      if (!(error instanceof FlowError)) throw error;
+      if (error.code === 'account_not_activated') {
+        return renderPage(ctx, 'account-pending', { email: rawEmail }, { uiLocales: details.params['ui_locales'] });
+      }
+      const t = translator(pickLocale(details.params['ui_locales'], ctx.get('accept-language')));
+      const status = error.code === 'invalid_credentials' ? 401 : error.code === 'input_too_long' ? 413 : 400;
+      return renderLogin(ctx, details, { email: rawEmail, formError: t(`error.${error.code}`) }, status);
+    }
+  });
+
+  router.post('/interaction/:uid/confirm', formBody, requireCsrfToken, async (ctx) => {
+    const details = await provider.interactionDetails(ctx.req, ctx.res);
+    if (details.prompt.name !== 'consent' || !details.session?.accountId) return ctx.redirect(`/interaction/${details.uid}`);
+    const result = await grantRequestedAccess(provider, details);
+    await flows.audit.record('consent.granted', { accountId: details.session.accountId, clientId: String(details.params['client_id']), ip: ctx.ip });
+    await provider.interactionFinished(ctx.req, ctx.res, result, { mergeWithLastSubmission: true });
+  });
+
+  // "Refuser": the relying party receives access_denied (RFC 6749 §4.1.2.1).
+  router.post('/interaction/:uid/abort', formBody, requireCsrfToken, async (ctx) => {
+    const details = await provider.interactionDetails(ctx.req, ctx.res);
+    await flows.audit.record('consent.refused', { accountId: details.session?.accountId, clientId: String(details.params['client_id']), ip: ctx.ip });
+    await provider.interactionFinished(ctx.req, ctx.res,
+      { error: 'access_denied', error_description: 'End-User refused to grant access' }, { mergeWithLastSubmission: false });
+  });
+
+  return router;
+}

@@ -1,0 +1,25 @@
+// Turns failures on our pages into a page a citizen can read, with the right 4xx status.
+// Unknown errors become a generic 500 page; their detail goes to the log only.
+import type { Context, Next } from 'koa';
+import { errors as oidcErrors } from 'oidc-provider';
+import { FlowError } from '../../src/errors.js';
+import { pickLocale, translator } from '../messages.js';
+import { renderPage } from '../render-page.js';
+
+const STATUS: Partial<Record<string, number>> = { csrf_failed: 403, input_too_long: 413, not_found: 404 };
+
+export async function pageErrors(ctx: Context, next: Next) {
+  try {
+    await next();
+  } catch (error) {
+    const t = translator(pickLocale(undefined, ctx.get('accept-language')));
+    if (error instanceof FlowError) {
+      return renderPage(ctx, 'error', { message: t(`error.${error.code}`), code: error.code }, { status: STATUS[error.code] ?? 400 });
+    }
+    if (error instanceof oidcErrors.SessionNotFound || error instanceof oidcErrors.InvalidRequest) {
+      return renderPage(ctx, 'error', { message: t('error.expired'), code: 'session_not_found' }, { status: 400 });
+    }
+    ctx.state['log']?.error({ err: error }, 'page failed');
+    return renderPage(ctx, 'error', { message: t('error.generic'), code: 'server_error' }, { status: 500 });
+  }
+}

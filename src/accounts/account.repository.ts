@@ -1,0 +1,27 @@
+import { randomBytes } from 'node:crypto';
+import type { Account, Database } from '../storage/prisma.js';
+import { normalizeEmail } from './email.js';
+
+export type AccountStatus = 'pending' | 'active' | 'locked' | 'disabled';
+
+/** 128 random bits, base64url: the account's opaque identifier and its public `sub`. */
+export const newAccountId = (): string => randomBytes(16).toString('base64url');
+
+export const findAccountByEmail = (db: Database, email: string): Promise<Account | null> =>
+  db.account.findUnique({ where: { emailNormalized: normalizeEmail(email) } });
+
+export const findAccountById = (db: Database, id: string): Promise<Account | null> =>
+  db.account.findUnique({ where: { id } });
+
+export function createAccount(db: Database, input: { email: string; passwordHash: string; status: AccountStatus; emailVerifiedAt?: Date | null }) {
+  return db.account.create({
+    data: {
+      id: newAccountId(),
+      email: input.email.trim(),
+      emailNormalized: normalizeEmail(input.email),
+      passwordHash: input.passwordHash,
+      status: input.status,
+      emailVerifiedAt: input.emailVerifiedAt ?? null,
+    },
+  });
+}

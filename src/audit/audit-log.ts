@@ -1,0 +1,24 @@
+// Security-relevant events in the database (SPEC §7). Identifiers only: never an email,
+// a password, a token or a code.
+import { randomUUID } from 'node:crypto';
+import type { Database } from '../storage/prisma.js';
+
+export type AuditEventType =
+  | 'sign_in.succeeded' | 'sign_in.failed' | 'consent.granted' | 'consent.refused'
+  | 'account.created' | 'session.ended' | 'client.synced' | 'keys.created';
+
+export interface AuditEntry { accountId?: string | null; clientId?: string | null; ip?: string | null; detail?: string | null }
+
+export interface AuditLog {
+  record(type: AuditEventType, entry?: AuditEntry): Promise<void>;
+}
+
+export function createAuditLog(db: Database, now: () => Date): AuditLog {
+  return {
+    async record(type, entry = {}) {
+      await db.auditEvent.create({
+        data: { id: randomUUID(), type, createdAt: now(), accountId: entry.accountId ?? null, clientId: entry.clientId ?? null, ip: entry.ip ?? null, detail: entry.detail ?? null },
+      });
+    },
+  };
+}

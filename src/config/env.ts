@@ -1,0 +1,58 @@
+// The only module that reads process.env: parsed once at boot, validated whole, frozen.
+import { z } from 'zod';
+
+const booleanString = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const positiveInt = (name: string) => z.coerce.number({ error: `${name} must be a whole number` }).int().min(1, { error: `${name} must be at least 1` });
+
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65_535, { error: 'PORT must be between 0 and 65535' }).default(3000),
+  ISSUER: z.url({ error: 'ISSUER must be an absolute URL, e.g. https://connect.example.gov' }).optional(),
+  DATABASE_URL: z.string().regex(/^(file:|postgres(ql)?:\/\/)/, { error: 'DATABASE_URL must start with file: (SQLite) or postgresql:// (PostgreSQL)' }).default('file:./data/passerelle.db'),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, { error: 'REDIS_URL must start with redis:// or rediss://' }).optional(),
+  REDIS_PREFIX: z.string().min(1).max(64).default('passerelle:'),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, { error: 'SMTP_URL must start with smtp:// or smtps://' }).optional(),
+  MAIL_FROM: z.string().min(3).default('NC Connect <no-reply@localhost>'),
+  CLIENTS_FILE: z.string().min(1).default('./clients.json'),
+  CAPTCHA: z.enum(['altcha', 'off'], { error: 'CAPTCHA must be altcha or off' }).default('altcha'),
+  BRAND_NAME: z.string().min(1).max(80).default('NC Connect'),
+  LOCKOUT_THRESHOLD: positiveInt('LOCKOUT_THRESHOLD').default(5),
+  LOCKOUT_MINUTES: positiveInt('LOCKOUT_MINUTES').default(30),
+  SIGNIN_IP_LIMIT: positiveInt('SIGNIN_IP_LIMIT').default(30),
+  COOKIE_KEYS: z.string().transform((v) => v.split(',').map((k) => k.trim()).filter(Boolean))
+    .pipe(z.array(z.string().min(32, { error: 'each COOKIE_KEYS entry needs 32 or more characters (openssl rand -hex 32)' })).min(1)).optional(),
+  JWKS_FILE: z.string().min(1).optional(),
+  TRUST_PROXY: booleanString.default(false),
+  DATA_DIR: z.string().min(1).default('./data'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+}).superRefine((env, ctx) => {
+  if (env.NODE_ENV !== 'production') return;
+  const missing = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+  if (!env.COOKIE_KEYS) missing('COOKIE_KEYS', 'required in production (comma-separated, 32+ characters each: openssl rand -hex 32)');
+  if (!env.ISSUER?.startsWith('https://')) missing('ISSUER', 'required in production and must be https://');
+  if (!env.SMTP_URL) missing('SMTP_URL', 'required in production: activation and reset emails must be delivered');
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+export type Config = Readonly<Omit<Env, 'ISSUER'> & { ISSUER: string; production: boolean; secureCookies: boolean }>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses the environment once; lists every problem, each with how to fix it, on one line. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const result = EnvSchema.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${i.path.map(String).join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);
+  }
+  const parsed = result.data;
+  const issuer = (parsed.ISSUER ?? `http://localhost:${parsed.PORT}`).replace(/\/+$/, '');
+  return Object.freeze({
+    ...parsed,
+    ISSUER: issuer,
+    production: parsed.NODE_ENV === 'production',
+    secureCookies: issuer.startsWith('https://'),
+  });
+}

@@ -1,0 +1,28 @@
+// Password sign-in. One outcome for unknown email, wrong password and locked or disabled
+// account (SPEC §7), and the same argon2 cost for each, so neither the page nor the time
+// tells whether an address has an account.
+import { findAccountByEmail } from '../accounts/account.repository.js';
+import { FlowError } from '../errors.js';
+import type { Account } from '../storage/prisma.js';
+import type { FlowDeps } from './flow-deps.js';
+
+export interface Credentials { email: string; password: string }
+export interface RequestContext { ip?: string; clientId?: string }
+
+export async function authenticateWithPassword(deps: FlowDeps, { email, password }: Credentials, request: RequestContext = {}): Promise<Account> {
+  const account = await findAccountByEmail(deps.db, email);
+  const matches = account ? await deps.passwords.verify(account.passwordHash, password) : await deps.passwords.verifyNothing(password);
+  if (!account || !matches || account.status === 'locked' || account.status === 'disabled') {
+    await deps.audit.record('sign_in.failed', { accountId: account?.id, clientId: request.clientId, ip: request.ip });
+    throw new FlowError('invalid_credentials');
+  }
+  if (account.status === 'pending') throw new FlowError('account_not_activated');
+
+  const upgradedHash = deps.passwords.needsRehash(account.passwordHash) ? await deps.passwords.hash(password) : undefined;
+  await deps.db.account.update({
+    where: { id: account.id },
+    data: { lastLoginAt: deps.now(), failedLogins: 0, ...(upgradedHash ? { passwordHash: upgradedHash } : {}) },
+  });
+  await deps.audit.record('sign_in.succeeded', { accountId: account.id, clientId: request.clientId, ip: request.ip });
+  return account;
+}

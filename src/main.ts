@@ -1,0 +1,22 @@
+// `npm start`: load configuration, migrate, serve. Configuration mistakes print one line and exit 1.
+import { ClientsFileError } from './config/clients.js';
+import { ConfigError, loadConfig } from './config/env.js';
+import { startServer } from './server.js';
+
+try {
+  const config = loadConfig();
+  const running = await startServer(config);
+  const shutdown = async (signal: string) => {
+    running.deps.log.info({ signal }, 'shutting down');
+    await running.stop();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+} catch (error) {
+  if (error instanceof ConfigError || error instanceof ClientsFileError) {
+    console.error(error.message);
+    process.exit(1);
+  }
+  throw error;
+}

@@ -1,0 +1,35 @@
+// What an adapter keeps of an oidc-provider payload. The provider's identifiers are bearer
+// secrets (opaque tokens, codes, session cookies), so they are stored only as a SHA-256 digest
+// (ASVS 3.5.2 / SPEC §7): a copy of the database or of Redis holds no usable token.
+import { createHash } from 'node:crypto';
+import type { AdapterPayload } from 'oidc-provider';
+
+/** 256-bit random identifiers do not need a slow hash: SHA-256 resists preimage search. */
+export const storageKey = (identifier: string): string => createHash('sha256').update(identifier).digest('base64url');
+
+/** Removes every copy of a bearer secret from the payload before it is written. */
+export function sealPayload(model: string, id: string, payload: AdapterPayload): AdapterPayload {
+  const { jti, ...rest } = payload;
+  const stored: AdapterPayload = jti === id ? rest : payload;
+  // An Interaction remembers its session's cookie value; the provider never reads it back.
+  if (model === 'Interaction' && stored.session && typeof stored.session === 'object') {
+    const { cookie: _cookie, ...session } = stored.session as Record<string, unknown>;
+    return { ...stored, session } as AdapterPayload;
+  }
+  return stored;
+}
+
+/** Restores the identifier the caller already holds (the value it looked the payload up by). */
+export function unsealPayload(id: string, stored: AdapterPayload): AdapterPayload {
+  return stored.iat !== undefined && stored.jti === undefined ? { ...stored, jti: id } : stored;
+}
+
+/** Index columns shared by both adapters. */
+export function indexFields(payload: AdapterPayload) {
+  return {
+    grantId: typeof payload.grantId === 'string' ? payload.grantId : null,
+    userCode: typeof payload.userCode === 'string' ? storageKey(payload.userCode) : null,
+    uid: typeof payload.uid === 'string' ? storageKey(payload.uid) : null,
+    accountId: typeof payload.accountId === 'string' ? payload.accountId : null,
+  };
+}

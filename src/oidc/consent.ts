@@ -1,0 +1,21 @@
+// Turns a pending consent prompt into a grant of everything it asks for. Used by "Autoriser"
+// and, without showing a page, for first-party clients (SPEC §4).
+import type Provider from 'oidc-provider';
+
+type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
+
+export const isFirstPartyClient = (client: { metadata(): Record<string, unknown> } | undefined): boolean =>
+  client?.metadata()['first_party'] === true;
+
+export async function grantRequestedAccess(provider: Provider, details: Details): Promise<{ consent: { grantId?: string } }> {
+  const accountId = details.session?.accountId;
+  if (!accountId) throw new Error('consent without a signed-in session');
+  const existing = details.grantId ? await provider.Grant.find(details.grantId) : undefined;
+  const grant = existing ?? new provider.Grant({ accountId, clientId: String(details.params['client_id']) });
+  const missing = details.prompt.details as { missingOIDCScope?: string[]; missingOIDCClaims?: string[] };
+  if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '));
+  if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims);
+  const grantId = await grant.save();
+  // An existing grant is modified in place; a new one is handed to the provider.
+  return { consent: existing ? {} : { grantId } };
+}

@@ -1,0 +1,33 @@
+// The one place that turns DATABASE_URL into a provider and a Prisma driver adapter.
+import path from 'node:path';
+import { PrismaLibSql } from '@prisma/adapter-libsql';
+import { PrismaPg } from '@prisma/adapter-pg';
+import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+
+export type DatabaseProvider = 'sqlite' | 'postgresql';
+
+export function providerOf(databaseUrl: string): DatabaseProvider {
+  if (databaseUrl.startsWith('file:')) return 'sqlite';
+  if (/^postgres(ql)?:\/\//.test(databaseUrl)) return 'postgresql';
+  throw new Error('DATABASE_URL must start with file: (SQLite) or postgresql:// (PostgreSQL)');
+}
+
+/** Absolute path of a SQLite `file:` URL (relative paths are resolved from the working directory). */
+export function sqliteFilePath(databaseUrl: string): string {
+  return path.resolve(databaseUrl.slice('file:'.length).replace(/^\/\//, '').split('?')[0] ?? '');
+}
+
+/** PostgreSQL `?schema=` (Prisma's convention), used to isolate test runs. */
+export function postgresSchemaOf(databaseUrl: string): string | undefined {
+  return new URL(databaseUrl).searchParams.get('schema') ?? undefined;
+}
+
+export function createAdapterFactory(databaseUrl: string): SqlMigrationAwareDriverAdapterFactory {
+  if (providerOf(databaseUrl) === 'sqlite') {
+    return new PrismaLibSql({ url: `file:${sqliteFilePath(databaseUrl)}` });
+  }
+  const schema = postgresSchemaOf(databaseUrl);
+  const url = new URL(databaseUrl);
+  url.searchParams.delete('schema');
+  return new PrismaPg({ connectionString: url.toString(), ...(schema ? { options: `-c search_path="${schema}"` } : {}) }, schema ? { schema } : undefined);
+}
