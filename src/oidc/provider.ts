@@ -111,8 +111,10 @@ export function createProvider(config: Config, deps: ProviderDeps): Provider {
     },
     features: {
       devInteractions: { enabled: false },
-      introspection: { enabled: true },
-      revocation: { enabled: true },
+      // A client may introspect or revoke only the tokens issued to it: relying parties do not
+      // learn about each other's users (RFC 7662 §4, RFC 7009 §2.1).
+      introspection: { enabled: true, allowedPolicy: (_ctx, client, token) => client.clientId === token.clientId },
+      revocation: { enabled: true, allowedPolicy: (_ctx, client, token) => client.clientId === token.clientId },
       userinfo: { enabled: true },
       clientCredentials: { enabled: true },
       backchannelLogout: { enabled: true },

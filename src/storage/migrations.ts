@@ -18,14 +18,35 @@ export const snapshotPath = (provider: DatabaseProvider) => path.join(migrations
 /** Datamodel-to-datamodel diffs read no table, but the PostgreSQL connector still wants a server to connect to. */
 const offlineUrl: Record<DatabaseProvider, string> = { sqlite: 'file::memory:', postgresql: process.env['MIGRATION_DIFF_DATABASE_URL'] ?? 'postgresql://postgres@127.0.0.1:5432/postgres' };
 
+interface WasmSchemaEngine {
+  applyMigrations(input: unknown): Promise<{ appliedMigrationNames: string[] }>;
+  diff(input: unknown): Promise<{ exitCode: number; stdout: string | null }>;
+  free(): void;
+}
 interface EngineModule {
-  SchemaEngine: { new: (options: { datamodels: [string, string][] }, log: (line: string) => void, adapter: unknown) => Promise<SchemaEngine> };
+  SchemaEngine: { new: (options: { datamodels: [string, string][] }, log: (line: string) => void, adapter: unknown) => Promise<WasmSchemaEngine> };
   __wbg_set_wasm(exports: WebAssembly.Exports): void;
 }
 export interface SchemaEngine {
   applyMigrations(input: unknown): Promise<{ appliedMigrationNames: string[] }>;
   diff(input: unknown): Promise<{ exitCode: number; stdout: string | null }>;
-  free(): void;
+  /** Frees the engine and closes the database connections it opened. */
+  close(): Promise<void>;
+}
+
+interface Disposable { dispose(): Promise<void> }
+
+/** Wraps an adapter factory so the connections the engine opens can be closed afterwards. */
+function trackConnections(factory: SqlMigrationAwareDriverAdapterFactory) {
+  const opened: Disposable[] = [];
+  const track = async <T extends Disposable>(connection: Promise<T>) => { const c = await connection; opened.push(c); return c; };
+  const tracked: SqlMigrationAwareDriverAdapterFactory = {
+    provider: factory.provider,
+    adapterName: factory.adapterName,
+    connect: () => track(factory.connect()),
+    connectToShadowDb: () => track(factory.connectToShadowDb()),
+  };
+  return { tracked, closeAll: () => Promise.all(opened.splice(0).map((c) => c.dispose())).then(() => undefined) };
 }
 
 let engineModule: Promise<EngineModule> | undefined;
@@ -46,8 +67,16 @@ export async function openSchemaEngine(databaseUrl: string, adapterFactory?: Sql
   const provider = providerOf(databaseUrl);
   const { SchemaEngine } = await loadEngineModule();
   const datamodel = await readFile(schemaPath(provider), 'utf8');
-  const adapter = bindMigrationAwareSqlAdapterFactory(adapterFactory ?? createAdapterFactory(databaseUrl));
-  return SchemaEngine.new({ datamodels: [[schemaPath(provider), datamodel]] }, () => {}, adapter);
+  const { tracked, closeAll } = trackConnections(adapterFactory ?? createAdapterFactory(databaseUrl));
+  const engine = await SchemaEngine.new({ datamodels: [[schemaPath(provider), datamodel]] }, () => {}, bindMigrationAwareSqlAdapterFactory(tracked));
+  return {
+    applyMigrations: (input) => engine.applyMigrations(input),
+    diff: (input) => engine.diff(input),
+    async close() {
+      engine.free();
+      await closeAll();
+    },
+  };
 }
 
 /** The committed migrations of one provider, in the shape the engine expects. */
@@ -76,7 +105,7 @@ export async function applyMigrations(databaseUrl: string): Promise<string[]> {
     const { appliedMigrationNames } = await engine.applyMigrations({ migrationsList: await listMigrations(providerOf(databaseUrl)), filters: noFilters });
     return appliedMigrationNames;
   } finally {
-    engine.free();
+    await engine.close();
   }
 }
 
@@ -89,6 +118,6 @@ export async function diffSchema(provider: DatabaseProvider, fromSchema: string 
     const { stdout } = await engine.diff({ from, to: { tag: 'schemaDatamodel', files: [{ path: schemaPath(provider), content: current }] }, script: true, exitCode: null, filters: noFilters });
     return stdout ?? '';
   } finally {
-    engine.free();
+    await engine.close();
   }
 }

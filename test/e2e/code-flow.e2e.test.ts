@@ -49,6 +49,7 @@ describe.each(backends)('authorization code flow on %s', (backend) => {
   afterAll(async () => {
     await server?.stop();
     await storage?.dispose();
+    logoutReceiver?.closeAllConnections();
     logoutReceiver?.close();
   });
 

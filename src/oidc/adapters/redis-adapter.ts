@@ -10,7 +10,7 @@ import type { Redis } from 'ioredis';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import { indexFields, sealPayload, storageKey, unsealPayload } from './stored-payload.js';
 
-const GRANTABLE = new Set(['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest']);
+const GRANTABLE = new Set(['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest', 'PreAuthorizedCode']);
 
 export class RedisAdapter implements Adapter {
   constructor(private readonly model: string, private readonly redis: Redis, private readonly now: () => Date) {}

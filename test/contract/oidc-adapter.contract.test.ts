@@ -1,0 +1,125 @@
+// The same cases against oidc-provider's reference MemoryAdapter and our adapters (database on
+// SQLite and PostgreSQL, Redis), in the spirit of panva's test/adapters/memory_adapter.test.js.
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import type { Adapter, AdapterPayload } from 'oidc-provider';
+import MemoryAdapter from 'oidc-provider/lib/adapters/memory_adapter.js';
+import { PrismaAdapter } from '../../src/oidc/adapters/prisma-adapter.js';
+import { RedisAdapter } from '../../src/oidc/adapters/redis-adapter.js';
+import { applyMigrations } from '../../src/storage/migrations.js';
+import { createDatabase, type Database } from '../../src/storage/prisma.js';
+import { availableBackends } from '../support/backends.js';
+import { createTestStorage, type TestStorage } from '../support/test-server.js';
+
+const backends = await availableBackends();
+
+interface Subject {
+  name: string;
+  adapter(model: string): Adapter;
+  /** Everything the store holds, as text, to look for leaked identifiers (undefined: not inspectable). */
+  dump?: () => Promise<string>;
+  close(): Promise<void>;
+}
+
+const subjects: Array<[string, () => Promise<Subject>]> = [
+  ['MemoryAdapter (reference)', async () => ({ name: 'MemoryAdapter (reference)', adapter: (model) => new MemoryAdapter(model), close: async () => {} })],
+  ...backends.map((backend): [string, () => Promise<Subject>] => [`PrismaAdapter on ${backend === 'sqlite' ? 'SQLite' : 'PostgreSQL'}`, async (): Promise<Subject> => {
+    const storage = await createTestStorage(backend);
+    await applyMigrations(storage.env['DATABASE_URL']!);
+    const db: Database = createDatabase(storage.env['DATABASE_URL']!);
+    return {
+      name: `PrismaAdapter on ${backend === 'sqlite' ? 'SQLite' : 'PostgreSQL'}`,
+      adapter: (model) => new PrismaAdapter(model, db, () => new Date()),
+      dump: async () => JSON.stringify(await db.oidcPayload.findMany()),
+      close: async () => { await db.$disconnect(); await storage.dispose(); },
+    };
+  }]),
+  ...(backends.includes('postgresql+redis') ? [['RedisAdapter', async (): Promise<Subject> => {
+    const storage: TestStorage = await createTestStorage('postgresql+redis');
+    const redis = new Redis(storage.env['REDIS_URL']!, { keyPrefix: storage.env['REDIS_PREFIX']! });
+    return {
+      name: 'RedisAdapter',
+      adapter: (model) => new RedisAdapter(model, redis, () => new Date()),
+      dump: async () => {
+        const keys = await redis.keys(`${storage.env['REDIS_PREFIX']}*`);
+        const unprefixed = keys.map((k) => k.slice(storage.env['REDIS_PREFIX']!.length));
+        const values = await Promise.all(unprefixed.map(async (k) => [k, await redis.type(k) === 'hash' ? await redis.hgetall(k) : await redis.type(k) === 'set' ? await redis.smembers(k) : await redis.get(k)]));
+        return JSON.stringify(values);
+      },
+      close: async () => { await redis.quit(); await storage.dispose(); },
+    };
+  }] as [string, () => Promise<Subject>]] : []),
+];
+
+const id = () => randomBytes(32).toString('base64url');
+const now = () => Math.floor(Date.now() / 1000);
+const tokenPayload = (jti: string, extra: Record<string, unknown> = {}): AdapterPayload => ({ jti, iat: now(), exp: now() + 60, kind: 'AccessToken', accountId: 'acc1', clientId: 'c1', ...extra });
+
+describe.each(subjects)('oidc-provider adapter contract: %s', (_name, make) => {
+  let subject: Subject;
+  beforeAll(async () => { subject = await make(); });
+  afterAll(async () => { await subject?.close(); });
+
+  test('happy path: upsert then find returns the payload with its identifier', async () => {
+    const jti = id();
+    await subject.adapter('AccessToken').upsert(jti, tokenPayload(jti), 60);
+    expect(await subject.adapter('AccessToken').find(jti)).toMatchObject({ jti, accountId: 'acc1', clientId: 'c1' });
+  });
+
+  test('sad path: unknown identifiers and other models find nothing', async () => {
+    const jti = id();
+    await subject.adapter('AccessToken').upsert(jti, tokenPayload(jti), 60);
+    expect(await subject.adapter('AccessToken').find(id())).toBeUndefined();
+    expect(await subject.adapter('RefreshToken').find(jti)).toBeUndefined();
+  });
+
+  test('happy path: consume marks the payload consumed, destroy removes it', async () => {
+    const jti = id();
+    const adapter = subject.adapter('AuthorizationCode');
+    await adapter.upsert(jti, tokenPayload(jti, { kind: 'AuthorizationCode' }), 60);
+    await adapter.consume(jti);
+    expect((await adapter.find(jti))?.consumed).toEqual(expect.any(Number));
+    await adapter.destroy(jti);
+    expect(await adapter.find(jti)).toBeUndefined();
+  });
+
+  test('happy path: revokeByGrantId removes every token of that grant and only those', async () => {
+    const grantId = id();
+    const [access, refresh, other] = [id(), id(), id()];
+    await subject.adapter('AccessToken').upsert(access, tokenPayload(access, { grantId }), 60);
+    await subject.adapter('RefreshToken').upsert(refresh, tokenPayload(refresh, { grantId, kind: 'RefreshToken' }), 60);
+    await subject.adapter('AccessToken').upsert(other, tokenPayload(other, { grantId: id() }), 60);
+    await subject.adapter('Grant').revokeByGrantId(grantId);
+    expect(await subject.adapter('AccessToken').find(access)).toBeUndefined();
+    expect(await subject.adapter('RefreshToken').find(refresh)).toBeUndefined();
+    expect(await subject.adapter('AccessToken').find(other)).toBeDefined();
+  });
+
+  test('happy path: a session is found by its uid', async () => {
+    const [jti, uid] = [id(), id()];
+    await subject.adapter('Session').upsert(jti, { jti, uid, iat: now(), exp: now() + 60, kind: 'Session', accountId: 'acc1' }, 60);
+    expect(await subject.adapter('Session').findByUid(uid)).toMatchObject({ uid, accountId: 'acc1' });
+    expect(await subject.adapter('Session').findByUid(id())).toBeUndefined();
+  });
+
+  test('happy path: a payload is gone once its lifetime has passed', async () => {
+    const jti = id();
+    await subject.adapter('AccessToken').upsert(jti, tokenPayload(jti), 1);
+    expect(await subject.adapter('AccessToken').find(jti)).toBeDefined();
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    expect(await subject.adapter('AccessToken').find(jti)).toBeUndefined();
+  });
+
+  test('security: the store never holds a token, code or session cookie value (SPEC §7)', async () => {
+    if (!subject.dump) return; // the reference adapter keeps everything in memory
+    const [access, sessionId, interactionId, code] = [id(), id(), id(), id()];
+    await subject.adapter('AccessToken').upsert(access, tokenPayload(access), 60);
+    await subject.adapter('AuthorizationCode').upsert(code, tokenPayload(code, { kind: 'AuthorizationCode' }), 60);
+    await subject.adapter('Session').upsert(sessionId, { jti: sessionId, uid: id(), iat: now(), exp: now() + 60, kind: 'Session', accountId: 'acc1' }, 60);
+    await subject.adapter('Interaction').upsert(interactionId, { jti: interactionId, iat: now(), exp: now() + 60, kind: 'Interaction', session: { uid: 'u', cookie: sessionId, accountId: 'acc1' } }, 60);
+    const stored = await subject.dump();
+    for (const secret of [access, sessionId, interactionId, code]) expect(stored).not.toContain(secret);
+    expect(await subject.adapter('Interaction').find(interactionId)).toMatchObject({ jti: interactionId, session: { uid: 'u', accountId: 'acc1' } });
+  });
+});

@@ -1,0 +1,49 @@
+import { describe, expect, test } from '@jest/globals';
+import { ConfigError, loadConfig } from '../../src/config/env.js';
+
+describe('configuration', () => {
+  test('happy path: no setting at all gives the embedded defaults', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      PORT: 3000, ISSUER: 'http://localhost:3000', DATABASE_URL: 'file:./data/passerelle.db', REDIS_PREFIX: 'passerelle:',
+      CLIENTS_FILE: './clients.json', CAPTCHA: 'altcha', BRAND_NAME: 'NC Connect', LOCKOUT_THRESHOLD: 5, LOCKOUT_MINUTES: 30,
+      SIGNIN_IP_LIMIT: 30, TRUST_PROXY: false, production: false, secureCookies: false,
+    });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  test('happy path: ISSUER follows PORT unless given, and https turns on secure cookies', () => {
+    expect(loadConfig({ PORT: '8080' }).ISSUER).toBe('http://localhost:8080');
+    expect(loadConfig({ ISSUER: 'https://connect.gouv.nc/' })).toMatchObject({ ISSUER: 'https://connect.gouv.nc', secureCookies: true });
+  });
+
+  test('sad path: production without secrets, https issuer and mail refuses with one line naming each', () => {
+    const start = () => loadConfig({ NODE_ENV: 'production', ISSUER: 'http://connect.gouv.nc' });
+    expect(start).toThrow(ConfigError);
+    try {
+      start();
+    } catch (error) {
+      const message = (error as Error).message;
+      expect(message.split('\n')).toHaveLength(1);
+      expect(message).toContain('COOKIE_KEYS');
+      expect(message).toContain('ISSUER');
+      expect(message).toContain('SMTP_URL');
+    }
+  });
+
+  test('happy path: production with every secret starts', () => {
+    const config = loadConfig({ NODE_ENV: 'production', ISSUER: 'https://connect.gouv.nc', COOKIE_KEYS: 'a'.repeat(32), SMTP_URL: 'smtp://mail:587' });
+    expect(config).toMatchObject({ production: true, COOKIE_KEYS: ['a'.repeat(32)] });
+  });
+
+  test.each([
+    ['DATABASE_URL', 'mysql://x', 'DATABASE_URL must start with file:'],
+    ['PORT', 'eighty', 'PORT'],
+    ['COOKIE_KEYS', 'short', '32 or more characters'],
+    ['LOCKOUT_THRESHOLD', '0', 'LOCKOUT_THRESHOLD must be at least 1'],
+    ['TRUST_PROXY', 'maybe', 'TRUST_PROXY'],
+    ['REDIS_URL', 'localhost:6379', 'REDIS_URL must start with redis://'],
+  ])('sad path: a bad %s is named with how to fix it', (name, value, expected) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(expected);
+  });
+});
