@@ -7,7 +7,6 @@ import path from 'node:path';
 import pg from 'pg';
 import { Redis } from 'ioredis';
 import { loadConfig, type Config } from '../../src/config/env.js';
-import type { ClientMetadata } from '../../src/config/clients.js';
 import { createLogger } from '../../src/log.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { TEST_DATABASE_URL, TEST_REDIS_URL, type Backend } from './backends.js';
@@ -68,7 +67,8 @@ export interface TestServer extends RunningServer {
 }
 
 export interface TestServerOptions {
-  clients?: ClientMetadata[];
+  /** Written to a clients file as is: the server validates it like an operator's file. */
+  clients?: Array<Record<string, unknown>>;
   env?: Record<string, string>;
   port?: number;
 }
