@@ -1,15 +1,19 @@
-// Everything the browser touches, composed: interaction steps now; registration, password
-// reset and the account console mount here as they arrive.
+// Everything the browser touches, composed: interaction steps, registration and account
+// links, password reset; the account console mounts here as it arrives.
 import Router from '@koa/router';
 import type { InteractionDeps } from './interaction-deps.js';
 import { csrfProtection } from './middleware/csrf.js';
+import { accountLinkRoutes } from './routes/account-links.routes.js';
 import { interactionRoutes } from './routes/interaction.routes.js';
+import { passwordRoutes } from './routes/password.routes.js';
+import { registrationRoutes } from './routes/registration.routes.js';
 import { pageErrors } from './routes/page-errors.js';
 
 export function createInteractionRouter(deps: InteractionDeps, csrfSecret: string): Router {
   const router = new Router();
   router.use(pageErrors, csrfProtection(csrfSecret, deps.config.secureCookies));
-  const routes = interactionRoutes(deps);
-  router.use(routes.routes(), routes.allowedMethods());
+  for (const routes of [interactionRoutes(deps), registrationRoutes(deps), accountLinkRoutes(deps), passwordRoutes(deps)]) {
+    router.use(routes.routes(), routes.allowedMethods());
+  }
   return router;
 }

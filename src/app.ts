@@ -5,12 +5,17 @@ import Koa from 'koa';
 import mount from 'koa-mount';
 import serve from 'koa-static';
 import views from 'koa-views';
-import type { Deps } from './deps.js';
+import type { Deps, UserInterface } from './deps.js';
 import { healthRoutes } from './ops/health.js';
-import { publicDir, viewsDir } from './paths.js';
+import { altchaWidgetDir, publicDir, viewsDir } from './paths.js';
+import { createSignedTickets } from './security/signed-ticket.js';
+import { renderMail } from '../interactions/emails/render-mail.js';
 import { createInteractionRouter } from '../interactions/router.js';
 import { securityHeaders } from '../interactions/middleware/security-headers.js';
-export { providerPages } from '../interactions/provider-pages.js';
+import { providerPages } from '../interactions/provider-pages.js';
+
+/** What interactions/ gives the core: pages oidc-provider renders, and the email templates. */
+export const userInterface: UserInterface = { pages: providerPages, renderMail };
 
 
 export function buildApp(deps: Deps): Koa {
@@ -30,9 +35,11 @@ export function buildApp(deps: Deps): Koa {
   });
   app.use(securityHeaders(config.secureCookies));
   app.use(healthRoutes(deps.db, deps.redis));
+  app.use(mount('/assets/altcha', serve(altchaWidgetDir, { maxage: 24 * 60 * 60 * 1000 })));
   app.use(mount('/assets', serve(publicDir, { maxage: 24 * 60 * 60 * 1000 })));
   app.use(views(viewsDir, { extension: 'pug' }));
-  const router = createInteractionRouter({ provider, flows: deps.flows, config }, deps.cookieKeys[0]!);
+  const activationTickets = createSignedTickets(deps.cookieKeys, 'activation-resume', deps.flows.now);
+  const router = createInteractionRouter({ provider, flows: deps.flows, config, activationTickets }, deps.cookieKeys[0]!);
   app.use(router.routes());
   app.use(router.allowedMethods());
   app.use(mount(provider));

@@ -1,5 +1,6 @@
 // Composition root: builds every long-lived part once. Nothing else calls `new` on them.
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
+import path from 'node:path';
 import type { Redis } from 'ioredis';
 import type Provider from 'oidc-provider';
 import type { Config } from './config/env.js';
@@ -7,6 +8,14 @@ import { developmentCookieKeys } from './config/dev-secrets.js';
 import { createPasswordHasher, type Argon2Parameters } from './accounts/password-hasher.js';
 import { createAuditLog } from './audit/audit-log.js';
 import type { FlowDeps } from './flows/flow-deps.js';
+import type { MailRenderer } from './mail/mail-types.js';
+import { startMailWorker, type MailWorker } from './mail/mail-worker.js';
+import { createOutbox, type Outbox } from './mail/outbox.js';
+import { directoryTransport, smtpTransport } from './mail/transport.js';
+import { createAccountSessions } from './oidc/account-sessions.js';
+import { altchaCaptcha, disabledCaptcha, type Captcha } from './security/captcha.js';
+import { createSealedBox } from './security/sealed-box.js';
+import { createThrottles, DEFAULT_LIMITS, type ThrottleLimits } from './security/throttles.js';
 import { createLogger, type Logger } from './log.js';
 import { createOidcAdapterFactory } from './oidc/adapters/adapter-factory.js';
 import { createProvider, type ProviderPages } from './oidc/provider.js';
@@ -20,6 +29,8 @@ export interface Deps {
   redis: Redis | undefined;
   provider: Provider;
   flows: FlowDeps;
+  outbox: Outbox;
+  mailWorker: MailWorker;
   log: Logger;
   cookieKeys: string[];
   close(): Promise<void>;
@@ -29,6 +40,17 @@ export interface DepsOverrides {
   now?: () => Date;
   log?: Logger;
   argon2?: Argon2Parameters;
+  limits?: Partial<Omit<ThrottleLimits, 'signInFailuresPerIp'>>;
+  /** ALTCHA difficulty (PBKDF2 iterations per attempt); tests lower it to solve quickly. */
+  captchaCost?: number;
+  /** How often the mail worker looks for due messages. */
+  mailIntervalMs?: number;
+}
+
+/** What interactions/ supplies to the core: the pages oidc-provider renders, the email templates. */
+export interface UserInterface {
+  pages: ProviderPages;
+  renderMail: MailRenderer;
 }
 
 /** A value generated once and shared by every instance through the database. */
@@ -39,7 +61,7 @@ async function sharedSecret(db: Database, name: string): Promise<string> {
   return (await db.secret.findUniqueOrThrow({ where: { name } })).value;
 }
 
-export async function createDeps(config: Config, pages: ProviderPages, overrides: DepsOverrides = {}): Promise<Deps> {
+export async function createDeps(config: Config, ui: UserInterface, overrides: DepsOverrides = {}): Promise<Deps> {
   const now = overrides.now ?? (() => new Date());
   const log = overrides.log ?? createLogger(config.LOG_LEVEL);
   const db = createDatabase(config.DATABASE_URL);
@@ -51,12 +73,48 @@ export async function createDeps(config: Config, pages: ProviderPages, overrides
     signingKeys: await loadSigningKeys(db, config.JWKS_FILE),
     cookieKeys,
     pairwiseSalt: await sharedSecret(db, 'pairwise_salt'),
-    pages,
+    pages: ui.pages,
   });
-  const flows: FlowDeps = { db, now, log, passwords: await createPasswordHasher(overrides.argon2), audit: createAuditLog(db, now) };
+
+  const throttles = createThrottles(db, redis, { ...DEFAULT_LIMITS, ...overrides.limits, signInFailuresPerIp: config.SIGNIN_IP_LIMIT });
+  const captcha: Captcha = config.CAPTCHA === 'off' ? disabledCaptcha : altchaCaptcha({
+    hmacSecret: await sharedSecret(db, 'altcha_hmac'),
+    keySecret: await sharedSecret(db, 'altcha_key'),
+    solutions: throttles.captchaSolutions,
+    now,
+    cost: overrides.captchaCost,
+  });
+  const transport = config.SMTP_URL ? smtpTransport(config.SMTP_URL) : directoryTransport(path.join(config.DATA_DIR, 'outbox'), log);
+  let mailWorker: MailWorker | undefined;
+  const outbox = createOutbox({
+    db, now, log, transport,
+    render: (template, locale, data) => ui.renderMail(template, locale, { brand: config.BRAND_NAME, ...data }),
+    box: createSealedBox(cookieKeys, 'outbox'),
+    from: config.MAIL_FROM,
+    messageIdDomain: new URL(config.ISSUER).hostname,
+  }, () => mailWorker?.kick());
+  mailWorker = startMailWorker(outbox, log, overrides.mailIntervalMs);
+
+  const flows: FlowDeps = {
+    db, now, log, throttles, captcha,
+    passwords: await createPasswordHasher(overrides.argon2),
+    audit: createAuditLog(db, now),
+    mailer: outbox,
+    tokens: { db, now, codeKey: createHmac('sha256', cookieKeys[0]!).update('one-time codes').digest('base64url') },
+    sessions: createAccountSessions(db, redis),
+    policy: { lockoutThreshold: config.LOCKOUT_THRESHOLD, lockoutMinutes: config.LOCKOUT_MINUTES },
+    link: (pathname, query) => {
+      const url = new URL(pathname, `${config.ISSUER}/`);
+      for (const [name, value] of Object.entries(query ?? {})) url.searchParams.set(name, value);
+      return url.toString();
+    },
+  };
+  const worker = mailWorker;
   return {
-    config, db, redis, provider, flows, log, cookieKeys,
+    config, db, redis, provider, flows, outbox, mailWorker: worker, log, cookieKeys,
     async close() {
+      await worker.stop();
+      transport.close();
       await db.$disconnect();
       if (redis) await redis.quit().catch(() => redis.disconnect());
     },

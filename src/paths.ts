@@ -16,4 +16,7 @@ function findProjectRoot(from: string): string {
 export const projectRoot = findProjectRoot(path.dirname(fileURLToPath(import.meta.url)));
 export const viewsDir = path.join(projectRoot, 'interactions', 'views');
 export const publicDir = path.join(projectRoot, 'interactions', 'public');
+export const emailsDir = path.join(projectRoot, 'interactions', 'emails');
+/** The ALTCHA widget's browser files, served from our own origin (no third-party script). */
+export const altchaWidgetDir = path.join(projectRoot, 'node_modules', 'altcha', 'dist');
 export const prismaDir = path.join(projectRoot, 'prisma');

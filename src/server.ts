@@ -2,7 +2,7 @@
 // apply clients, listen. Any failure before listening stops the start.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { buildApp, providerPages } from './app.js';
+import { buildApp, userInterface } from './app.js';
 import { readClientsFile } from './config/clients.js';
 import type { Config } from './config/env.js';
 import { applyClientsFile } from './clients/client-registry.js';
@@ -19,7 +19,7 @@ export interface RunningServer {
 export async function startServer(config: Config, overrides: DepsOverrides = {}): Promise<RunningServer> {
   const clients = await readClientsFile(config.CLIENTS_FILE);
   const applied = await applyMigrations(config.DATABASE_URL);
-  const deps = await createDeps(config, providerPages, overrides);
+  const deps = await createDeps(config, userInterface, overrides);
   if (applied.length > 0) deps.log.info({ migrations: applied }, 'database migrated');
   try {
     await applyClientsFile(deps.provider, deps.db, deps.flows.now, clients, config.CLIENTS_FILE);

@@ -12,11 +12,14 @@ import { requireCsrfToken } from '../middleware/csrf.js';
 import { formBody, readForm } from '../middleware/form-body.js';
 import { pickLocale, translator } from '../messages.js';
 import { renderPage } from '../render-page.js';
+import { requestContext } from '../request-context.js';
 
 const LoginForm = z.object({
   email: z.string().trim().min(1).max(254),
   password: z.string().min(1).max(256), // a capped input: argon2 over huge strings is a DoS
 });
+
+const SIGN_IN_STATUS: Partial<Record<string, number>> = { invalid_credentials: 401, input_too_long: 413, too_many_attempts: 429 };
 
 type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
 
@@ -61,7 +64,7 @@ export function interactionRoutes({ provider, flows }: InteractionDeps): Router 
     const rawEmail = String((ctx.request as { body?: Record<string, unknown> }).body?.['email'] ?? '').slice(0, 254);
     try {
       const credentials = readForm(ctx, LoginForm);
-      const account = await authenticateWithPassword(flows, credentials, { ip: ctx.ip, clientId: String(details.params['client_id']) });
+      const account = await authenticateWithPassword(flows, credentials, requestContext(ctx, { clientId: String(details.params['client_id']), uiLocales: details.params['ui_locales'] }));
       await provider.interactionFinished(ctx.req, ctx.res, { login: { accountId: account.id, amr: ['pwd'] } }, { mergeWithLastSubmission: false });
     } catch (error) {
       if (!(error instanceof FlowError)) throw error;
@@ -69,7 +72,7 @@ export function interactionRoutes({ provider, flows }: InteractionDeps): Router 
         return renderPage(ctx, 'account-pending', { email: rawEmail }, { uiLocales: details.params['ui_locales'] });
       }
       const t = translator(pickLocale(details.params['ui_locales'], ctx.get('accept-language')));
-      const status = error.code === 'invalid_credentials' ? 401 : error.code === 'input_too_long' ? 413 : 400;
+      const status = SIGN_IN_STATUS[error.code] ?? 400;
       return renderLogin(ctx, details, { email: rawEmail, formError: t(`error.${error.code}`) }, status);
     }
   });

@@ -6,13 +6,16 @@ import { FlowError } from '../../src/errors.js';
 import { pickLocale, translator } from '../messages.js';
 import { renderPage } from '../render-page.js';
 
-const STATUS: Partial<Record<string, number>> = { csrf_failed: 403, input_too_long: 413, not_found: 404 };
+const STATUS: Partial<Record<string, number>> = { csrf_failed: 403, input_too_long: 413, not_found: 404, too_many_attempts: 429 };
 
 export async function pageErrors(ctx: Context, next: Next) {
   try {
     await next();
   } catch (error) {
     const t = translator(pickLocale(undefined, ctx.get('accept-language')));
+    if (error instanceof FlowError && error.code === 'link_invalid') {
+      return renderPage(ctx, 'link-invalid', {}, { status: 400 });
+    }
     if (error instanceof FlowError) {
       return renderPage(ctx, 'error', { message: t(`error.${error.code}`), code: error.code }, { status: STATUS[error.code] ?? 400 });
     }

@@ -4,8 +4,11 @@ import { randomUUID } from 'node:crypto';
 import type { Database } from '../storage/prisma.js';
 
 export type AuditEventType =
-  | 'sign_in.succeeded' | 'sign_in.failed' | 'consent.granted' | 'consent.refused'
-  | 'account.created' | 'session.ended' | 'client.synced' | 'keys.created';
+  | 'sign_in.succeeded' | 'sign_in.failed' | 'sign_in.throttled' | 'consent.granted' | 'consent.refused'
+  | 'account.created' | 'account.registration_duplicate' | 'account.activation_resent' | 'account.activated'
+  | 'account.locked' | 'account.unlocked' | 'captcha.failed'
+  | 'password_reset.requested' | 'password_reset.code_failed' | 'password_reset.completed'
+  | 'session.ended' | 'client.synced' | 'keys.created';
 
 export interface AuditEntry { accountId?: string | null; clientId?: string | null; ip?: string | null; detail?: string | null }
 

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { ClientsFileError } from '../config/clients.js';
 import { ConfigError, loadConfig } from '../config/env.js';
 import { createDeps } from '../deps.js';
-import { providerPages } from '../app.js';
+import { userInterface } from '../app.js';
 import { saveClient, validateClientMetadata } from '../clients/client-registry.js';
 import { applyMigrations } from '../storage/migrations.js';
 import { addClient, createUser, setAdmin, UsageError, type AdminServices } from './admin-commands.js';
@@ -47,7 +47,7 @@ async function run(argv: string[]): Promise<string> {
 
   const config = loadConfig();
   await applyMigrations(config.DATABASE_URL);
-  const deps = await createDeps(config, providerPages, { log: undefined });
+  const deps = await createDeps(config, userInterface, { log: undefined });
   try {
     const services: AdminServices = {
       db: deps.db,

@@ -76,6 +76,11 @@ export class Browser {
   async submit(url: string, form: Record<string, string>) {
     return this.follow(await this.post(url, form));
   }
+
+  /** Submits the page's form whose action contains `action`, with its hidden fields, as a person would. */
+  async fill(page: Page, action: string, fields: Record<string, string>) {
+    return this.submit(formAction(page.html, action), { ...hiddenInputsOf(page.html, action), ...fields });
+  }
 }
 
 /** The value of a hidden input in a page. */
@@ -83,6 +88,19 @@ export function hiddenInput(html: string, name: string): string {
   const match = new RegExp(`name="${name}"[^>]*value="([^"]*)"`).exec(html) ?? new RegExp(`value="([^"]*)"[^>]*name="${name}"`).exec(html);
   if (!match) throw new Error(`no hidden input ${name} in page`);
   return match[1]!;
+}
+
+/** Every hidden input of the form whose action contains `action`. */
+export function hiddenInputsOf(html: string, action: string): Record<string, string> {
+  const form = new RegExp(`<form[^>]*action="[^"]*${action}[^"]*"[^>]*>([\\s\\S]*?)</form>`).exec(html);
+  if (!form) throw new Error(`no form posting to *${action}*`);
+  const fields: Record<string, string> = {};
+  for (const input of form[1]!.matchAll(/<input[^>]*type="hidden"[^>]*>/g)) {
+    const name = /name="([^"]*)"/.exec(input[0])?.[1];
+    const value = /value="([^"]*)"/.exec(input[0])?.[1];
+    if (name) fields[name] = (value ?? '').replace(/&amp;/g, '&').replace(/&quot;/g, '"');
+  }
+  return fields;
 }
 
 export function formAction(html: string, contains: string): string {

@@ -8,6 +8,7 @@ import pg from 'pg';
 import { Redis } from 'ioredis';
 import { loadConfig, type Config } from '../../src/config/env.js';
 import { createLogger } from '../../src/log.js';
+import type { DepsOverrides } from '../../src/deps.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { TEST_DATABASE_URL, TEST_REDIS_URL, type Backend } from './backends.js';
 
@@ -71,6 +72,8 @@ export interface TestServerOptions {
   clients?: Array<Record<string, unknown>>;
   env?: Record<string, string>;
   port?: number;
+  /** Clock, cheaper argon2, captcha difficulty… passed to the composition root. */
+  overrides?: DepsOverrides;
 }
 
 export async function startTestServer(storage: TestStorage, options: TestServerOptions = {}): Promise<TestServer> {
@@ -87,6 +90,6 @@ export async function startTestServer(storage: TestStorage, options: TestServerO
     ...storage.env,
     ...options.env,
   });
-  const running = await startServer(config, { log: createLogger('silent') });
+  const running = await startServer(config, { log: createLogger('silent'), ...options.overrides });
   return { ...running, issuer: config.ISSUER, config };
 }

@@ -34,8 +34,8 @@ CREATE TABLE "OutboxMessage" (
 -- CreateTable
 CREATE TABLE "RateLimit" (
     "key" TEXT NOT NULL,
-    "count" INTEGER NOT NULL DEFAULT 0,
-    "resetAt" TIMESTAMP(3) NOT NULL,
+    "points" INTEGER NOT NULL,
+    "expire" TIMESTAMP(3),
 
     CONSTRAINT "RateLimit_pkey" PRIMARY KEY ("key")
 );
@@ -48,3 +48,6 @@ CREATE INDEX "OneTimeToken_accountId_purpose_idx" ON "OneTimeToken"("accountId",
 
 -- CreateIndex
 CREATE INDEX "OutboxMessage_status_nextAttemptAt_idx" ON "OutboxMessage"("status", "nextAttemptAt");
+
+-- CreateIndex
+CREATE INDEX "RateLimit_expire_idx" ON "RateLimit"("expire");

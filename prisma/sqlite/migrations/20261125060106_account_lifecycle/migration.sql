@@ -30,8 +30,8 @@ CREATE TABLE "OutboxMessage" (
 -- CreateTable
 CREATE TABLE "RateLimit" (
     "key" TEXT NOT NULL PRIMARY KEY,
-    "count" INTEGER NOT NULL DEFAULT 0,
-    "resetAt" DATETIME NOT NULL
+    "points" INTEGER NOT NULL,
+    "expire" DATETIME
 );
 
 -- CreateIndex
@@ -42,3 +42,6 @@ CREATE INDEX "OneTimeToken_accountId_purpose_idx" ON "OneTimeToken"("accountId",
 
 -- CreateIndex
 CREATE INDEX "OutboxMessage_status_nextAttemptAt_idx" ON "OutboxMessage"("status", "nextAttemptAt");
+
+-- CreateIndex
+CREATE INDEX "RateLimit_expire_idx" ON "RateLimit"("expire");

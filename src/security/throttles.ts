@@ -1,0 +1,65 @@
+// Counters that slow down guessing and flooding (SPEC §7), on rate-limiter-flexible: in Redis
+// when configured, so every instance shares them, else in the database.
+import type { Redis } from 'ioredis';
+import { RateLimiterPrisma, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { Database } from '../storage/prisma.js';
+
+export interface Throttle {
+  /** Counts one event; false when the key was already at its limit (refuse the event). */
+  hit(key: string): Promise<boolean>;
+  /** True when the key has used its whole allowance, without counting anything. */
+  exhausted(key: string): Promise<boolean>;
+  reset(key: string): Promise<void>;
+}
+
+export interface ThrottleLimits {
+  /** Failed sign-ins per client address per 15 minutes (SIGNIN_IP_LIMIT). */
+  signInFailuresPerIp: number;
+  /** Registration, forgotten-password and resend forms per client address per 15 minutes. */
+  formsPerIp: number;
+  /** Emails of one kind to one account per hour (resend, reset, duplicate registration). */
+  mailsPerAccount: number;
+}
+
+export const DEFAULT_LIMITS: ThrottleLimits = { signInFailuresPerIp: 30, formsPerIp: 60, mailsPerAccount: 5 };
+
+export interface Throttles {
+  signInFailuresPerIp: Throttle;
+  formsPerIp: Throttle;
+  mailsPerAccount: Throttle;
+  /** Each captcha solution is accepted once for as long as its challenge lives. */
+  captchaSolutions: Throttle;
+}
+
+function throttleOver(limiter: RateLimiterAbstract): Throttle {
+  return {
+    async hit(key) {
+      try {
+        await limiter.consume(key);
+        return true;
+      } catch (outcome) {
+        if (outcome instanceof RateLimiterRes) return false;
+        throw outcome;
+      }
+    },
+    async exhausted(key) {
+      const state = await limiter.get(key);
+      return state !== null && state.remainingPoints <= 0;
+    },
+    async reset(key) {
+      await limiter.delete(key);
+    },
+  };
+}
+
+export function createThrottles(db: Database, redis: Redis | undefined, limits: ThrottleLimits): Throttles {
+  const make = (keyPrefix: string, points: number, duration: number) => throttleOver(redis
+    ? new RateLimiterRedis({ storeClient: redis, keyPrefix: `throttle:${keyPrefix}`, points, duration })
+    : new RateLimiterPrisma({ storeClient: db, tableName: 'rateLimit', keyPrefix, points, duration }));
+  return {
+    signInFailuresPerIp: make('signin-ip', limits.signInFailuresPerIp, 15 * 60),
+    formsPerIp: make('forms-ip', limits.formsPerIp, 15 * 60),
+    mailsPerAccount: make('mail-account', limits.mailsPerAccount, 60 * 60),
+    captchaSolutions: make('captcha', 1, 20 * 60),
+  };
+}
