@@ -94,7 +94,8 @@ async function sendActivation(deps: FlowDeps, accountId: string, email: string, 
 /** "Renvoyer l'email": a new link for a pending account, throttled; silent otherwise. */
 export async function resendActivation(deps: FlowDeps, email: string, request: RequestContext): Promise<void> {
   await guardPublicForm(deps, request);
-  const account = looksLikeEmail(email) ? await findAccountByEmail(deps.db, email) : null;
+  if (!looksLikeEmail(email)) throw new FlowError('invalid_input', 'email');
+  const account = await findAccountByEmail(deps.db, email);
   if (account?.status !== 'pending') return;
   if (!(await deps.throttles.mailsPerAccount.hit(`activation:${account.id}`))) return;
   await deps.audit.record('account.activation_resent', { accountId: account.id, ip: request.ip });

@@ -60,6 +60,8 @@ describe.each(backends)('lockout on %s', (backend) => {
     expect(visibleText(unlocked.html)).toContain('Votre compte est désormais déverrouillé');
     expect((await signIn(account.email, account.password)).leftTo?.origin).toBe('http://rp.test');
     expect((await new Browser(server.url).open(link)).page.status).toBe(400);
+    const events = (await server.deps.db.auditEvent.findMany({ where: { accountId: account.id } })).map((e) => e.type);
+    expect(events).toEqual(expect.arrayContaining(['sign_in.failed', 'account.locked', 'account.unlocked', 'sign_in.succeeded']));
   });
 
   test('the lock ends by itself after LOCKOUT_MINUTES', async () => {

@@ -75,6 +75,10 @@ describe.each(backends)('registration and activation on %s', (backend) => {
     const userinfo = await oidc.fetchUserInfo(config, tokens.access_token, claims.sub);
     expect(userinfo.email).toBe(email);
     expect(userinfo.email_verified).toBe(true);
+
+    const events = await server.deps.db.auditEvent.findMany({ where: { accountId: claims.sub }, orderBy: { createdAt: 'asc' } });
+    expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['account.created', 'account.activated', 'sign_in.succeeded']));
+    expect(JSON.stringify(events)).not.toContain(email);
   });
 
   test('the activation link opened in another browser activates the account and points back to the service', async () => {

@@ -35,12 +35,12 @@ export class Browser {
     }
   }
 
-  async request(input: string, init: { method?: string; form?: Record<string, string>; headers?: Record<string, string> } = {}): Promise<Page> {
+  async request(input: string, init: { method?: string; form?: Record<string, string>; body?: string; headers?: Record<string, string> } = {}): Promise<Page> {
     const url = new URL(input, this.origin);
     const headers: Record<string, string> = { 'accept-language': this.acceptLanguage, ...init.headers };
     const cookie = this.#cookieHeader(url);
     if (cookie) headers['cookie'] = cookie;
-    let body: string | undefined;
+    let body = init.body;
     if (init.form) {
       headers['content-type'] = 'application/x-www-form-urlencoded';
       body = new URLSearchParams(init.form).toString();
