@@ -1,30 +1,19 @@
 // Bad input on every account form (SPEC §7): a 4xx page that says what is wrong, beside the
 // field concerned, with what was typed kept (never a password), and nothing changed.
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { Browser, visibleText } from '../support/browser.js';
 import { createTestAccount, uniqueEmail } from '../support/factories.js';
-import { createTestStorage, startTestServer, type TestServer, type TestStorage } from '../support/test-server.js';
+import { serverForSuite } from '../support/suite.js';
 
 const GOOD = 'Lagon-Bleu-2026';
 
 describe('bad input on the account forms', () => {
-  let storage: TestStorage;
-  let server: TestServer;
-
-  beforeAll(async () => {
-    storage = await createTestStorage('sqlite');
-    server = await startTestServer(storage);
-  });
-
-  afterAll(async () => {
-    await server?.stop();
-    await storage?.dispose();
-  });
+  const suite = serverForSuite('sqlite');
 
   const counts = async () => ({
-    accounts: await server.deps.db.account.count(),
-    tokens: await server.deps.db.oneTimeToken.count(),
-    mails: await server.deps.db.outboxMessage.count(),
+    accounts: await suite.server.deps.db.account.count(),
+    tokens: await suite.server.deps.db.oneTimeToken.count(),
+    mails: await suite.server.deps.db.outboxMessage.count(),
   });
 
   const email = 'camille.dupont@example.nc';
@@ -42,7 +31,7 @@ describe('bad input on the account forms', () => {
 
   test.each(registrationCases)('register with %s: 400, the message beside the field, input kept, nothing created', async (_name, change, expected) => {
     const before = await counts();
-    const browser = new Browser(server.url);
+    const browser = new Browser(suite.server.url);
     const { page: form } = await browser.open('/register');
     const base: Record<string, string> = Object.keys(change).length === 0 ? {} : { email, emailConfirm: email, password: GOOD, passwordConfirm: GOOD, acceptTerms: 'yes' };
     const fields = Object.fromEntries(Object.entries({ ...base, ...change }).filter(([, value]) => value !== ''));
@@ -60,7 +49,7 @@ describe('bad input on the account forms', () => {
   test('forgot: an empty or malformed address is refused beside the field, and nothing is sent', async () => {
     const before = await counts();
     for (const [value, message] of [['', 'Ce champ est obligatoire.'], ['pas-une-adresse', 'Saisissez une adresse email valide']] as const) {
-      const browser = new Browser(server.url);
+      const browser = new Browser(suite.server.url);
       const { page: form } = await browser.open('/password/forgot');
       const { page } = await browser.fill(form, '/password/forgot', { email: value });
       expect(page.status).toBe(400);
@@ -70,9 +59,9 @@ describe('bad input on the account forms', () => {
   });
 
   test('reset by code: a code that is not 6 digits, or a weak password, changes nothing', async () => {
-    const account = await createTestAccount(server.deps);
+    const account = await createTestAccount(suite.server.deps);
     const before = await counts();
-    const browser = new Browser(server.url);
+    const browser = new Browser(suite.server.url);
     const { page: form } = await browser.open('/password/reset');
     const { page: badCode } = await browser.fill(form, '/password/reset', { email: account.email, code: '12ab', password: GOOD, passwordConfirm: GOOD });
     expect(badCode.status).toBe(400);
@@ -81,7 +70,7 @@ describe('bad input on the account forms', () => {
     expect(weak.status).toBe(400);
     expect(weak.html).toContain('id="password-error"');
     expect(await counts()).toEqual(before);
-    const unchanged = await server.deps.db.account.findUniqueOrThrow({ where: { id: account.id } });
+    const unchanged = await suite.server.deps.db.account.findUniqueOrThrow({ where: { id: account.id } });
     expect(unchanged.passwordHash).toBe(account.passwordHash);
   });
 
@@ -89,20 +78,20 @@ describe('bad input on the account forms', () => {
     ['/activate'], ['/activate?token='], ['/activate?token=forged-token'], ['/activate?token=a&token=b'],
     ['/unlock?token=forged'], [`/unlock?token=${'A'.repeat(43)}`], ['/password/reset?token=forged'],
   ])('GET %s: 400 with an explanation', async (path) => {
-    const { page } = await new Browser(server.url).open(path);
+    const { page } = await new Browser(suite.server.url).open(path);
     expect(page.status).toBe(400);
     expect(visibleText(page.html)).toContain("Ce lien n'est plus valide");
   });
 
   test('POST /password/reset with a forged link token: 400, nothing changed', async () => {
-    const browser = new Browser(server.url);
+    const browser = new Browser(suite.server.url);
     const { page: form } = await browser.open('/password/reset');
     const { page } = await browser.submit('/password/reset', { _csrf: /name="_csrf" value="([^"]+)"/.exec(form.html)![1]!, token: 'forged', password: GOOD, passwordConfirm: GOOD });
     expect(page.status).toBe(400);
   });
 
   test('a forged "Continuer" ticket is refused', async () => {
-    const browser = new Browser(server.url);
+    const browser = new Browser(suite.server.url);
     const { page: form } = await browser.open('/register');
     const csrf = /name="_csrf" value="([^"]+)"/.exec(form.html)![1]!;
     const { page } = await browser.submit('/interaction/some-uid/activated', { _csrf: csrf, ticket: 'eyJ1aWQiOiJzb21lLXVpZCJ9.forged' });
@@ -116,7 +105,7 @@ describe('bad input on the account forms', () => {
     ['/password/reset', { email, code: '123456', password: GOOD, passwordConfirm: GOOD }],
   ])('POST %s without the CSRF token: 403, nothing changed', async (path, fields) => {
     const before = await counts();
-    const browser = new Browser(server.url);
+    const browser = new Browser(suite.server.url);
     await browser.open('/register');
     const { page } = await browser.submit(path, fields);
     expect(page.status).toBe(403);
@@ -125,7 +114,7 @@ describe('bad input on the account forms', () => {
 
   test('a repeated field, a malformed resend address and an oversized body are refused', async () => {
     const before = await counts();
-    const browser = new Browser(server.url);
+    const browser = new Browser(suite.server.url);
     const { page: form } = await browser.open('/register');
     const csrf = /name="_csrf" value="([^"]+)"/.exec(form.html)![1]!;
     const repeated = await browser.request('/register', {
@@ -141,7 +130,7 @@ describe('bad input on the account forms', () => {
 
   test('registering creates exactly one pending account and one mail', async () => {
     const before = await counts();
-    const browser = new Browser(server.url);
+    const browser = new Browser(suite.server.url);
     const { page: form } = await browser.open('/register');
     const address = uniqueEmail();
     await browser.fill(form, '/register', { email: address, emailConfirm: address, password: GOOD, passwordConfirm: GOOD, acceptTerms: 'yes' });

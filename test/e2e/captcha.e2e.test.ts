@@ -1,28 +1,17 @@
 // ALTCHA on the registration form (issue 3 §2): the challenge and the widget come from our own
 // origin; a solved challenge is accepted once; no solution, no account.
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { solveChallenge, type Challenge } from 'altcha-lib';
 import { deriveKey } from 'altcha-lib/algorithms/pbkdf2';
 import { Browser, visibleText } from '../support/browser.js';
 import { uniqueEmail } from '../support/factories.js';
-import { createTestStorage, startTestServer, type TestServer, type TestStorage } from '../support/test-server.js';
+import { serverForSuite } from '../support/suite.js';
 
 const PASSWORD = 'Lagon-Bleu-2026';
 
 describe('ALTCHA captcha on registration', () => {
-  let storage: TestStorage;
-  let server: TestServer;
-
-  beforeAll(async () => {
-    storage = await createTestStorage('sqlite');
-    // Cheap challenges so the test solves them in milliseconds; the protocol is the real one.
-    server = await startTestServer(storage, { env: { CAPTCHA: 'altcha' }, overrides: { captchaCost: 1 } });
-  });
-
-  afterAll(async () => {
-    await server?.stop();
-    await storage?.dispose();
-  });
+  // Cheap challenges so the test solves them in milliseconds; the protocol is the real one.
+  const suite = serverForSuite('sqlite', { env: { CAPTCHA: 'altcha' }, overrides: { captchaCost: 1 } });
 
   async function solvedPayload(browser: Browser): Promise<string> {
     const response = await browser.get('/captcha/challenge');
@@ -37,7 +26,7 @@ describe('ALTCHA captcha on registration', () => {
   const form = (email: string, altcha?: string) => ({ email, emailConfirm: email, password: PASSWORD, passwordConfirm: PASSWORD, acceptTerms: 'yes', ...(altcha ? { altcha } : {}) });
 
   test('the page embeds the widget from our origin, under a CSP without inline scripts', async () => {
-    const browser = new Browser(server.url);
+    const browser = new Browser(suite.server.url);
     const page = await browser.get('/register');
     expect(page.html).toContain('<altcha-widget challenge="/captcha/challenge"');
     expect(page.html).toContain('<script type="module" src="/assets/captcha.js">');
@@ -49,7 +38,7 @@ describe('ALTCHA captcha on registration', () => {
   });
 
   test('a solved challenge registers; the same solution is refused the second time', async () => {
-    const browser = new Browser(server.url);
+    const browser = new Browser(suite.server.url);
     const payload = await solvedPayload(browser);
     const { page } = await browser.open('/register');
     const first = uniqueEmail();
@@ -60,11 +49,11 @@ describe('ALTCHA captcha on registration', () => {
     const { page: replayed } = await browser.fill(page, '/register', form(second, payload));
     expect(replayed.status).toBe(400);
     expect(visibleText(replayed.html)).toContain('La vérification anti-robot a échoué');
-    expect(await server.deps.db.account.count({ where: { emailNormalized: second } })).toBe(0);
+    expect(await suite.server.deps.db.account.count({ where: { emailNormalized: second } })).toBe(0);
   });
 
   test('no solution, or a forged one, creates nothing', async () => {
-    const browser = new Browser(server.url);
+    const browser = new Browser(suite.server.url);
     const { page } = await browser.open('/register');
     const payload = JSON.parse(Buffer.from(await solvedPayload(browser), 'base64').toString()) as { solution: { derivedKey: string } };
     payload.solution.derivedKey = payload.solution.derivedKey.replace(/.$/, (c) => (c === '0' ? '1' : '0'));
@@ -73,7 +62,7 @@ describe('ALTCHA captcha on registration', () => {
       const { page: refused } = await browser.fill(page, '/register', form(email, altcha));
       expect(refused.status).toBe(400);
       expect(visibleText(refused.html)).toContain('La vérification anti-robot a échoué');
-      expect(await server.deps.db.account.count({ where: { emailNormalized: email } })).toBe(0);
+      expect(await suite.server.deps.db.account.count({ where: { emailNormalized: email } })).toBe(0);
     }
   });
 });

@@ -1,50 +1,37 @@
 // Lockout and unlock (SPEC §7, seed 002), and per-address throttling of failed sign-ins.
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { availableBackends } from '../support/backends.js';
 import { Browser, visibleText } from '../support/browser.js';
 import { MINUTE, TestClock } from '../support/clock.js';
 import { createTestAccount, uniqueEmail } from '../support/factories.js';
-import { codeIn, linkIn, MailCatcher } from '../support/mail-catcher.js';
+import { codeIn, linkIn } from '../support/mail-catcher.js';
 import { authorizationRequest, discover, type RpClient } from '../support/relying-party.js';
-import { createTestStorage, startTestServer, type TestServer, type TestStorage } from '../support/test-server.js';
+import { serverForSuite } from '../support/suite.js';
 
 const backends = await availableBackends();
 
 describe.each(backends)('lockout on %s', (backend) => {
-  let storage: TestStorage;
-  let server: TestServer;
-  let mail: MailCatcher;
   const clock = new TestClock();
   const portal: RpClient = { client_id: 'portal', client_secret: 'portal-secret-0123456789abcdef0123456789abcd', redirect_uri: 'http://rp.test/callback' };
-
-  beforeAll(async () => {
-    mail = await MailCatcher.start();
-    storage = await createTestStorage(backend);
-    server = await startTestServer(storage, {
-      env: { SMTP_URL: mail.url, LOCKOUT_THRESHOLD: '3', LOCKOUT_MINUTES: '30' },
-      overrides: { now: clock.now },
-      clients: [{ client_id: portal.client_id, client_secret: portal.client_secret, redirect_uris: [portal.redirect_uri], client_name: 'Portail', first_party: true }],
-    });
-  });
-
-  afterAll(async () => {
-    await server?.stop();
-    await storage?.dispose();
-    await mail?.stop();
+  const suite = serverForSuite(backend, {
+    mail: true,
+    env: { LOCKOUT_THRESHOLD: '3', LOCKOUT_MINUTES: '30' },
+    overrides: { now: clock.now },
+    clients: [{ client_id: portal.client_id, client_secret: portal.client_secret, redirect_uris: [portal.redirect_uri], client_name: 'Portail', first_party: true }],
   });
 
   // The suite stays under SIGNIN_IP_LIMIT (30) failures from 127.0.0.1.
   async function signIn(email: string, password: string) {
-    const browser = new Browser(server.url);
-    const config = await discover(server.issuer, portal);
+    const browser = new Browser(suite.server.url);
+    const config = await discover(suite.server.issuer, portal);
     const { page } = await browser.open((await authorizationRequest(config, portal)).url.toString());
     return browser.fill(page, '/login', { email, password });
   }
 
-  const statusOf = async (id: string) => (await server.deps.db.account.findUniqueOrThrow({ where: { id } })).status;
+  const statusOf = async (id: string) => (await suite.server.deps.db.account.findUniqueOrThrow({ where: { id } })).status;
 
   test('three failures lock the account and email an unlock link; the right password then fails; the link unlocks', async () => {
-    const account = await createTestAccount(server.deps);
+    const account = await createTestAccount(suite.server.deps);
     for (let i = 0; i < 3; i += 1) expect((await signIn(account.email, 'Wrong-Password-1')).page.status).toBe(401);
     expect(await statusOf(account.id)).toBe('locked');
 
@@ -52,20 +39,20 @@ describe.each(backends)('lockout on %s', (backend) => {
     expect(refused.status).toBe(401);
     expect(visibleText(refused.html)).toContain('Email ou mot de passe incorrect.');
 
-    const message = await mail.waitFor(account.email);
+    const message = await suite.mail.waitFor(account.email);
     expect(message.subject).toBe('Votre compte NC Connect est verrouillé');
-    const link = linkIn(message, `${server.issuer}/unlock?token=`);
-    const { page: unlocked } = await new Browser(server.url).open(link);
+    const link = linkIn(message, `${suite.server.issuer}/unlock?token=`);
+    const { page: unlocked } = await new Browser(suite.server.url).open(link);
     expect(unlocked.status).toBe(200);
     expect(visibleText(unlocked.html)).toContain('Votre compte est désormais déverrouillé');
     expect((await signIn(account.email, account.password)).leftTo?.origin).toBe('http://rp.test');
-    expect((await new Browser(server.url).open(link)).page.status).toBe(400);
-    const events = (await server.deps.db.auditEvent.findMany({ where: { accountId: account.id } })).map((e) => e.type);
+    expect((await new Browser(suite.server.url).open(link)).page.status).toBe(400);
+    const events = (await suite.server.deps.db.auditEvent.findMany({ where: { accountId: account.id } })).map((e) => e.type);
     expect(events).toEqual(expect.arrayContaining(['sign_in.failed', 'account.locked', 'account.unlocked', 'sign_in.succeeded']));
   });
 
   test('the lock ends by itself after LOCKOUT_MINUTES', async () => {
-    const account = await createTestAccount(server.deps);
+    const account = await createTestAccount(suite.server.deps);
     for (let i = 0; i < 3; i += 1) await signIn(account.email, 'Wrong-Password-1');
     expect((await signIn(account.email, account.password)).page.status).toBe(401);
     clock.advance(31 * MINUTE);
@@ -74,13 +61,13 @@ describe.each(backends)('lockout on %s', (backend) => {
   });
 
   test('a password reset lifts the lock', async () => {
-    const account = await createTestAccount(server.deps);
+    const account = await createTestAccount(suite.server.deps);
     for (let i = 0; i < 3; i += 1) await signIn(account.email, 'Wrong-Password-1');
-    await mail.waitFor(account.email);
-    const browser = new Browser(server.url);
+    await suite.mail.waitFor(account.email);
+    const browser = new Browser(suite.server.url);
     const { page: forgot } = await browser.open('/password/forgot');
     await browser.fill(forgot, '/password/forgot', { email: account.email });
-    const code = codeIn(await mail.waitFor(account.email, 2));
+    const code = codeIn(await suite.mail.waitFor(account.email, 2));
     const { page: form } = await browser.open('/password/reset');
     const { page } = await browser.fill(form, '/password/reset', { email: account.email, code, password: 'Apres-Verrou-2026', passwordConfirm: 'Apres-Verrou-2026' });
     expect(visibleText(page.html)).toContain('Mot de passe réinitialisé');
@@ -89,7 +76,7 @@ describe.each(backends)('lockout on %s', (backend) => {
   });
 
   test('a successful sign-in resets the count of consecutive failures', async () => {
-    const account = await createTestAccount(server.deps);
+    const account = await createTestAccount(suite.server.deps);
     for (let i = 0; i < 2; i += 1) await signIn(account.email, 'Wrong-Password-1');
     expect((await signIn(account.email, account.password)).leftTo).toBeDefined();
     for (let i = 0; i < 2; i += 1) await signIn(account.email, 'Wrong-Password-1');
@@ -104,27 +91,16 @@ describe.each(backends)('lockout on %s', (backend) => {
 });
 
 describe('per-address throttling of failed sign-ins', () => {
-  let storage: TestStorage;
-  let server: TestServer;
   const portal: RpClient = { client_id: 'portal', client_secret: 'portal-secret-0123456789abcdef0123456789abcd', redirect_uri: 'http://rp.test/callback' };
-
-  beforeAll(async () => {
-    storage = await createTestStorage('sqlite');
-    server = await startTestServer(storage, {
-      env: { SIGNIN_IP_LIMIT: '4' },
-      clients: [{ client_id: portal.client_id, client_secret: portal.client_secret, redirect_uris: [portal.redirect_uri], first_party: true }],
-    });
-  });
-
-  afterAll(async () => {
-    await server?.stop();
-    await storage?.dispose();
+  const suite = serverForSuite('sqlite', {
+    env: { SIGNIN_IP_LIMIT: '4' },
+    clients: [{ client_id: portal.client_id, client_secret: portal.client_secret, redirect_uris: [portal.redirect_uri], first_party: true }],
   });
 
   test('after SIGNIN_IP_LIMIT failures across accounts, even a right password waits (429)', async () => {
-    const config = await discover(server.issuer, portal);
-    const browser = new Browser(server.url);
-    const victims = await Promise.all([1, 2, 3, 4].map(() => createTestAccount(server.deps)));
+    const config = await discover(suite.server.issuer, portal);
+    const browser = new Browser(suite.server.url);
+    const victims = await Promise.all([1, 2, 3, 4].map(() => createTestAccount(suite.server.deps)));
     for (const victim of victims) {
       const { page } = await browser.open((await authorizationRequest(config, portal)).url.toString());
       expect((await browser.fill(page, '/login', { email: victim.email, password: 'Spray-Password-1' })).page.status).toBe(401);
@@ -134,6 +110,6 @@ describe('per-address throttling of failed sign-ins', () => {
     expect(throttled.status).toBe(429);
     expect(visibleText(throttled.html)).toContain('Trop de tentatives');
     // No account got locked by the spraying (each saw one failure).
-    for (const victim of victims) expect((await server.deps.db.account.findUniqueOrThrow({ where: { id: victim.id } })).status).toBe('active');
+    for (const victim of victims) expect((await suite.server.deps.db.account.findUniqueOrThrow({ where: { id: victim.id } })).status).toBe('active');
   });
 });

@@ -8,6 +8,7 @@ import { Browser, visibleText } from '../support/browser.js';
 import { HOUR, MINUTE, TestClock } from '../support/clock.js';
 import { uniqueEmail } from '../support/factories.js';
 import { linkIn, MailCatcher } from '../support/mail-catcher.js';
+import { serverForSuite } from '../support/suite.js';
 import { createTestStorage, freePort, startTestServer, type TestServer, type TestStorage } from '../support/test-server.js';
 
 const backends = await availableBackends();
@@ -80,24 +81,13 @@ describe.each(backends)('mail outbox on %s', (backend) => {
 });
 
 describe('without SMTP_URL, mail goes to DATA_DIR/outbox', () => {
-  let storage: TestStorage;
-  let server: TestServer;
-
-  beforeAll(async () => {
-    storage = await createTestStorage('sqlite');
-    server = await startTestServer(storage);
-  });
-
-  afterAll(async () => {
-    await server?.stop();
-    await storage?.dispose();
-  });
+  const suite = serverForSuite('sqlite');
 
   test('one .eml per message, with an HTML part and a plain-text part holding the link', async () => {
     const email = uniqueEmail();
-    await register(server, email);
-    await server.deps.mailWorker.runOnce();
-    const dir = path.join(storage.env['DATA_DIR']!, 'outbox');
+    await register(suite.server, email);
+    await suite.server.deps.mailWorker.runOnce();
+    const dir = path.join(suite.storage.env['DATA_DIR']!, 'outbox');
     const files = readdirSync(dir).filter((f) => f.endsWith('.eml'));
     expect(files).toHaveLength(1);
     const eml = readFileSync(path.join(dir, files[0]!), 'utf8');
