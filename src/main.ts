@@ -3,6 +3,12 @@ import { ClientsFileError } from './config/clients.js';
 import { ConfigError, loadConfig } from './config/env.js';
 import { startServer } from './server.js';
 
+const nodeMajor = Number(process.versions.node.split('.')[0]);
+if (nodeMajor < 22) {
+  console.error(`Passerelle needs Node.js 22 or later, this is ${process.versions.node}: start it with npm start, which uses the Node 22 that npm install brought.`);
+  process.exit(1);
+}
+
 try {
   const config = loadConfig();
   const running = await startServer(config);
