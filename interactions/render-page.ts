@@ -16,6 +16,9 @@ export async function renderPage(ctx: Context, view: string, locals: Record<stri
     brand,
     locale,
     t: translator(locale, { brand }),
+    formatDate: (date: Date | null | undefined) => date
+      ? new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: String(ctx.state['timeZone'] ?? 'UTC') }).format(date)
+      : '',
     csrfField: CSRF_FIELD,
     csrfToken: ctx.state['csrfToken'],
   });

@@ -6,6 +6,7 @@ import mount from 'koa-mount';
 import serve from 'koa-static';
 import views from 'koa-views';
 import type { Deps, UserInterface } from './deps.js';
+import { trackAuthorizations } from './oidc/authorization-tracking.js';
 import { healthRoutes } from './ops/health.js';
 import { altchaWidgetDir, publicDir, viewsDir } from './paths.js';
 import { createSignedTickets } from './security/signed-ticket.js';
@@ -30,6 +31,7 @@ export function buildApp(deps: Deps): Koa {
     const requestId = randomUUID();
     ctx.state['log'] = log.child({ requestId });
     ctx.state['brand'] = config.BRAND_NAME;
+    ctx.state['timeZone'] = config.TIME_ZONE;
     ctx.set('X-Request-Id', requestId);
     await next();
   });
@@ -42,6 +44,7 @@ export function buildApp(deps: Deps): Koa {
   const router = createInteractionRouter({ provider, flows: deps.flows, config, activationTickets }, deps.cookieKeys[0]!);
   app.use(router.routes());
   app.use(router.allowedMethods());
+  app.use(trackAuthorizations(deps.flows));
   app.use(mount(provider));
   return app;
 }

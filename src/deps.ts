@@ -12,6 +12,7 @@ import type { MailRenderer } from './mail/mail-types.js';
 import { startMailWorker, type MailWorker } from './mail/mail-worker.js';
 import { createOutbox, type Outbox } from './mail/outbox.js';
 import { directoryTransport, smtpTransport } from './mail/transport.js';
+import { directorySmsTransport, webhookSmsTransport } from './sms/sms-transport.js';
 import { createAccountSessions } from './oidc/account-sessions.js';
 import { altchaCaptcha, disabledCaptcha, type Captcha } from './security/captcha.js';
 import { createSealedBox } from './security/sealed-box.js';
@@ -67,9 +68,10 @@ export async function createDeps(config: Config, ui: UserInterface, overrides: D
   const db = createDatabase(config.DATABASE_URL);
   const redis = config.REDIS_URL ? createRedis(config.REDIS_URL, config.REDIS_PREFIX) : undefined;
   const cookieKeys = config.COOKIE_KEYS ?? await developmentCookieKeys(config.DATA_DIR);
+  const adapterFor = createOidcAdapterFactory(db, redis, now);
   const provider = createProvider(config, {
     db,
-    adapter: createOidcAdapterFactory(db, redis, now),
+    adapter: adapterFor,
     signingKeys: await loadSigningKeys(db, config.JWKS_FILE),
     cookieKeys,
     pairwiseSalt: await sharedSecret(db, 'pairwise_salt'),
@@ -88,6 +90,7 @@ export async function createDeps(config: Config, ui: UserInterface, overrides: D
   let mailWorker: MailWorker | undefined;
   const outbox = createOutbox({
     db, now, log, transport,
+    sms: config.SMS_WEBHOOK_URL ? webhookSmsTransport(config.SMS_WEBHOOK_URL, config.SMS_WEBHOOK_TOKEN) : directorySmsTransport(path.join(config.DATA_DIR, 'sms-outbox'), log),
     render: (template, locale, data) => ui.renderMail(template, locale, { brand: config.BRAND_NAME, ...data }),
     box: createSealedBox(cookieKeys, 'outbox'),
     from: config.MAIL_FROM,
@@ -101,7 +104,7 @@ export async function createDeps(config: Config, ui: UserInterface, overrides: D
     audit: createAuditLog(db, now),
     mailer: outbox,
     tokens: { db, now, codeKey: createHmac('sha256', cookieKeys[0]!).update('one-time codes').digest('base64url') },
-    sessions: createAccountSessions(db, redis),
+    sessions: createAccountSessions(db, redis, now, adapterFor),
     policy: { lockoutThreshold: config.LOCKOUT_THRESHOLD, lockoutMinutes: config.LOCKOUT_MINUTES },
     link: (pathname, query) => {
       const url = new URL(pathname, `${config.ISSUER}/`);

@@ -8,6 +8,7 @@ export type FlowErrorCode =
   | 'csrf_failed'
   | 'not_found'
   | 'link_invalid'
+  | 'email_taken'
   | 'too_many_attempts';
 
 export class FlowError extends Error {
@@ -26,6 +27,10 @@ export type FieldProblem =
   | 'terms_required'
   | 'captcha_failed'
   | 'code_invalid'
+  | 'email_unchanged'
+  | 'password_wrong'
+  | 'phone_invalid'
+  | 'phone_required'
   | 'password_too_short'
   | 'password_too_long'
   | 'password_too_simple'

@@ -7,6 +7,7 @@ import { readClientsFile } from './config/clients.js';
 import type { Config } from './config/env.js';
 import { applyClientsFile } from './clients/client-registry.js';
 import { createDeps, type Deps, type DepsOverrides } from './deps.js';
+import { accountConsoleClient } from './oidc/account-console.js';
 import { applyMigrations } from './storage/migrations.js';
 
 export interface RunningServer {
@@ -22,7 +23,7 @@ export async function startServer(config: Config, overrides: DepsOverrides = {})
   const deps = await createDeps(config, userInterface, overrides);
   if (applied.length > 0) deps.log.info({ migrations: applied }, 'database migrated');
   try {
-    await applyClientsFile(deps.provider, deps.db, deps.flows.now, clients, config.CLIENTS_FILE);
+    await applyClientsFile(deps.provider, deps.db, deps.flows.now, [...clients, accountConsoleClient(config)], config.CLIENTS_FILE);
   } catch (error) {
     await deps.close();
     throw error;

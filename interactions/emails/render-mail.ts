@@ -22,6 +22,7 @@ export const renderMail: MailRenderer = async (name: MailTemplate, requestedLoca
   const locale: Locale = (LOCALES as readonly string[]).includes(requestedLocale) ? requestedLocale as Locale : 'fr';
   const t = translator(locale, { brand: data['brand'] ?? 'NC Connect' });
   const locals = { ...data, t, locale, brand: data['brand'] ?? 'NC Connect' };
+  if (name.endsWith('_sms')) return { subject: '', html: '', text: template(name)({ ...locals, format: 'text' }).trim() };
   const subject = t(`mail.${name}.subject`);
   const text = template(name)({ ...locals, format: 'text' }).trimEnd() + `\n\n-- \n${t('mail.footer')}\n`;
   const body = template(name)({ ...locals, format: 'html' });

@@ -8,6 +8,8 @@ export type AuditEventType =
   | 'account.created' | 'account.registration_duplicate' | 'account.activation_resent' | 'account.activated'
   | 'account.locked' | 'account.unlocked' | 'captcha.failed'
   | 'password_reset.requested' | 'password_reset.code_failed' | 'password_reset.completed'
+  | 'account.email_change_requested' | 'account.email_changed' | 'account.password_changed' | 'password.check_failed'
+  | 'account.contact_changed' | 'account.deleted' | 'grant.revoked'
   | 'session.ended' | 'client.synced' | 'keys.created';
 
 export interface AuditEntry { accountId?: string | null; clientId?: string | null; ip?: string | null; detail?: string | null }

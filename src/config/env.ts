@@ -13,6 +13,8 @@ const EnvSchema = z.object({
   REDIS_PREFIX: z.string().min(1).max(64).default('passerelle:'),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, { error: 'SMTP_URL must start with smtp:// or smtps://' }).optional(),
   MAIL_FROM: z.string().min(3).default('NC Connect <no-reply@localhost>'),
+  SMS_WEBHOOK_URL: z.url({ error: 'SMS_WEBHOOK_URL must be an absolute URL, e.g. https://sms-gateway.internal/send' }).optional(),
+  SMS_WEBHOOK_TOKEN: z.string().min(1).optional(),
   CLIENTS_FILE: z.string().min(1).default('./clients.json'),
   CAPTCHA: z.enum(['altcha', 'off'], { error: 'CAPTCHA must be altcha or off' }).default('altcha'),
   BRAND_NAME: z.string().min(1).max(80).default('NC Connect'),
@@ -23,6 +25,8 @@ const EnvSchema = z.object({
     .pipe(z.array(z.string().min(32, { error: 'each COOKIE_KEYS entry needs 32 or more characters (openssl rand -hex 32)' })).min(1)).optional(),
   JWKS_FILE: z.string().min(1).optional(),
   TRUST_PROXY: booleanString.default(false),
+  TIME_ZONE: z.string().refine((zone) => { try { new Intl.DateTimeFormat('fr', { timeZone: zone }); return true; } catch { return false; } },
+    { error: 'TIME_ZONE must be an IANA time zone, e.g. Pacific/Noumea' }).default('Pacific/Noumea'),
   DATA_DIR: z.string().min(1).default('./data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 }).superRefine((env, ctx) => {

@@ -15,12 +15,16 @@ export async function requestPasswordReset(deps: FlowDeps, email: string, reques
   if (!(await deps.throttles.mailsPerAccount.hit(`password_reset:${account.id}`))) return;
   const { token, code } = await issueToken(deps.tokens, { accountId: account.id, purpose: 'password_reset', withCode: true });
   await deps.audit.record('password_reset.requested', { accountId: account.id, ip: request.ip });
-  await deps.mailer.send({
-    template: 'password_reset',
-    to: account.email,
-    locale: request.locale ?? 'fr',
-    data: { link: deps.link('/password/reset', { token }), code: code!, codePage: deps.link('/password/reset') },
-  });
+  const locale = request.locale ?? 'fr';
+  const link = deps.link('/password/reset', { token });
+  const codePage = deps.link('/password/reset');
+  // A citizen who prefers SMS gets the code on the phone; the email then carries the link only.
+  if (account.contactChannel === 'sms' && account.phone) {
+    await deps.mailer.send({ template: 'password_reset', to: account.email, locale, data: { link } });
+    await deps.mailer.send({ channel: 'sms', template: 'password_reset_sms', to: account.phone, locale, data: { code: code!, codePage } });
+    return;
+  }
+  await deps.mailer.send({ template: 'password_reset', to: account.email, locale, data: { link, code: code!, codePage } });
 }
 
 export const isResetLinkLive = (deps: FlowDeps, token: unknown): Promise<boolean> => isLiveToken(deps.tokens, token, 'password_reset');

@@ -5,11 +5,20 @@ export type MailTemplate =
   | 'registration_attempt'
   | 'password_reset'
   | 'password_changed'
-  | 'account_locked';
+  | 'account_locked'
+  | 'email_change'
+  | 'email_change_notice'
+  | 'email_changed'
+  | 'account_deleted'
+  | 'password_reset_sms';
+
+export type Channel = 'email' | 'sms';
 
 export interface MailRequest {
   template: MailTemplate;
+  /** An email address, or a phone number for the sms channel. */
   to: string;
+  channel?: Channel;
   locale: string;
   /** Values the template shows: links, codes, the service name. */
   data: Record<string, string>;

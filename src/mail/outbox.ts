@@ -5,7 +5,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '../log.js';
 import type { SealedBox } from '../security/sealed-box.js';
+import { digestOf } from '../security/secret-values.js';
 import type { Database } from '../storage/prisma.js';
+import type { SmsTransport } from '../sms/sms-transport.js';
 import type { MailRenderer, MailRequest, Mailer, RenderedMail } from './mail-types.js';
 import type { MailTransport } from './transport.js';
 
@@ -22,6 +24,7 @@ export interface OutboxDeps {
   render: MailRenderer;
   box: SealedBox;
   transport: MailTransport;
+  sms: SmsTransport;
   from: string;
   messageIdDomain: string;
   log: Logger;
@@ -45,7 +48,8 @@ export function createOutbox(deps: OutboxDeps, onQueued: () => void = () => {}):
     const message = await db.outboxMessage.findUniqueOrThrow({ where: { id } });
     try {
       const body = JSON.parse(deps.box.open(message.sealedBody!)) as RenderedMail;
-      await deps.transport.deliver({ from: deps.from, to: message.recipient, ...body, messageId: `<${message.id}@${deps.messageIdDomain}>` });
+      if (message.channel === 'sms') await deps.sms.deliver({ to: message.recipient, text: body.text, messageId: message.id });
+      else await deps.transport.deliver({ from: deps.from, to: message.recipient, ...body, messageId: `<${message.id}@${deps.messageIdDomain}>` });
     } catch (error) {
       const attempts = message.attempts + 1;
       const givingUp = attempts >= MAX_ATTEMPTS;
@@ -65,7 +69,8 @@ export function createOutbox(deps: OutboxDeps, onQueued: () => void = () => {}):
     }
     await db.outboxMessage.update({
       where: { id },
-      data: { status: 'sent', sentAt: now(), attempts: message.attempts + 1, sealedBody: null, lockedUntil: null, lastError: null },
+      // Once sent, neither the body nor the address is kept: only a digest, to answer "was it sent?".
+      data: { status: 'sent', sentAt: now(), attempts: message.attempts + 1, sealedBody: null, recipient: digestOf(message.recipient.toLowerCase()), lockedUntil: null, lastError: null },
     });
     return true;
   }
@@ -76,6 +81,7 @@ export function createOutbox(deps: OutboxDeps, onQueued: () => void = () => {}):
       await db.outboxMessage.create({
         data: {
           id: randomUUID(),
+          channel: request.channel ?? 'email',
           template: request.template,
           recipient: request.to,
           sealedBody: deps.box.seal(JSON.stringify(rendered)),

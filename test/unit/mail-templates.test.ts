@@ -11,9 +11,15 @@ const DATA: Record<MailTemplate, Record<string, string>> = {
   password_reset: { link: LINK, code: '042917', codePage: 'https://connect.example.nc/password/reset' },
   password_changed: { resetLink: 'https://connect.example.nc/password/forgot' },
   account_locked: { link: LINK, resetLink: 'https://connect.example.nc/password/forgot', minutes: '30' },
+  email_change: { link: LINK, email: 'nouvelle@example.nc' },
+  email_change_notice: { email: 'nouvelle@example.nc', resetLink: 'https://connect.example.nc/password/forgot' },
+  email_changed: { email: 'nouvelle@example.nc', resetLink: 'https://connect.example.nc/password/forgot' },
+  account_deleted: { registerLink: 'https://connect.example.nc/register' },
+  password_reset_sms: { code: '042917', codePage: 'https://connect.example.nc/password/reset' },
 };
+const EMAILS = (Object.keys(DATA) as MailTemplate[]).filter((template) => !template.endsWith('_sms'));
 
-describe.each(Object.keys(DATA) as MailTemplate[])('the %s email', (template) => {
+describe.each(EMAILS)('the %s email', (template) => {
   test.each(['fr', 'en'])('in %s: a subject, an HTML part, and each link alone on a line of the text part', async (locale) => {
     const mail = await renderMail(template, locale, { brand: 'NC Connect', ...DATA[template] });
     expect(mail.subject).toContain('NC Connect');
@@ -37,4 +43,18 @@ test('French by default, English on request, French for an unknown language', as
 test('the reset code stands on its own line', async () => {
   const mail = await renderMail('password_reset', 'fr', DATA.password_reset);
   expect(mail.text.split('\n')).toContain('042917');
+});
+
+test('a text message is short, plain, and carries the code and the page', async () => {
+  const sms = await renderMail('password_reset_sms', 'fr', { brand: 'NC Connect', ...DATA.password_reset_sms });
+  expect(sms.html).toBe('');
+  expect(sms.text).toContain('042917');
+  expect(sms.text).toContain('https://connect.example.nc/password/reset');
+  expect(sms.text.length).toBeLessThanOrEqual(160);
+});
+
+test('a password-reset email without a code (SMS preferred) carries the link only', async () => {
+  const mail = await renderMail('password_reset', 'fr', { link: LINK });
+  expect(mail.text.split('\n')).toContain(LINK);
+  expect(mail.text).not.toMatch(/\b\d{6}\b/);
 });

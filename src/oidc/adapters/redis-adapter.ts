@@ -5,10 +5,14 @@
 //   <Model>:uid:<sha256(uid)>     the key of the payload with that uid (Session lookups)
 //   <Model>:userCode:<sha256(c)>  the key of the payload with that user code (device flow)
 //   account-sessions:<accountId>  set of session keys (sign out everywhere)
+//   account-grants:<accountId>    set of grant keys ("Mes connexions", account deletion)
 // Written with one MULTI per call, never awaiting inside it.
 import type { Redis } from 'ioredis';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import { indexFields, sealPayload, storageKey, unsealPayload } from './stored-payload.js';
+
+/** Models indexed per account, and the name of their index. */
+const ACCOUNT_INDEXES: Record<string, string> = { Session: 'account-sessions', Grant: 'account-grants' };
 
 const GRANTABLE = new Set(['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest', 'PreAuthorizedCode']);
 
@@ -35,9 +39,11 @@ export class RedisAdapter implements Adapter {
     }
     if (index.uid) { multi.set(`${this.model}:uid:${index.uid}`, key); expire(`${this.model}:uid:${index.uid}`); }
     if (index.userCode) { multi.set(`${this.model}:userCode:${index.userCode}`, key); expire(`${this.model}:userCode:${index.userCode}`); }
-    if (this.model === 'Session' && index.accountId) {
-      multi.sadd(`account-sessions:${index.accountId}`, key);
-      if (expiresIn) multi.expire(`account-sessions:${index.accountId}`, expiresIn, 'GT'), multi.expire(`account-sessions:${index.accountId}`, expiresIn, 'NX');
+    const accountIndex = ACCOUNT_INDEXES[this.model];
+    if (accountIndex && index.accountId) {
+      const indexKey = `${accountIndex}:${index.accountId}`;
+      multi.sadd(indexKey, key);
+      if (expiresIn) multi.expire(indexKey, expiresIn, 'GT'), multi.expire(indexKey, expiresIn, 'NX');
     }
     await multi.exec();
   }

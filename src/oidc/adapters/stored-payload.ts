@@ -9,6 +9,8 @@ export const storageKey = (identifier: string): string => createHash('sha256').u
 
 /** Removes every copy of a bearer secret from the payload before it is written. */
 export function sealPayload(model: string, id: string, payload: AdapterPayload): AdapterPayload {
+  // A grant's id is a reference, not a credential: it stays, so "Mes connexions" can revoke it.
+  if (model === 'Grant') return payload;
   const { jti, ...rest } = payload;
   const stored: AdapterPayload = jti === id ? rest : payload;
   // An Interaction remembers its session's cookie value; the provider never reads it back.

@@ -1,0 +1,24 @@
+// "Supprimer mon compte" (SPEC §6–7): the password confirms; every session, grant and token is
+// revoked; the account's personal data is erased (audit events keep only the random id); a
+// goodbye email goes out; the address is free to register again.
+import { assertNoProblems } from '../errors.js';
+import type { Account } from '../storage/prisma.js';
+import type { FlowDeps, RequestContext } from './flow-deps.js';
+import { verifyCurrentPassword } from './password-change.flow.js';
+
+export async function deleteAccount(deps: FlowDeps, account: Account, password: string, request: RequestContext): Promise<void> {
+  assertNoProblems({ password: password ? undefined : 'required' });
+  await verifyCurrentPassword(deps, account, password, request);
+  for (const grant of await deps.sessions.grants(account.id)) await deps.sessions.revokeGrant(grant.grantId);
+  await deps.sessions.endAll(account.id);
+  await deps.db.$transaction([
+    deps.db.oneTimeToken.deleteMany({ where: { accountId: account.id } }),
+    deps.db.sessionActivity.deleteMany({ where: { accountId: account.id } }),
+    deps.db.serviceConnection.deleteMany({ where: { accountId: account.id } }),
+    deps.db.oidcPayload.deleteMany({ where: { accountId: account.id } }),
+    deps.db.outboxMessage.deleteMany({ where: { recipient: { in: [account.email, ...(account.phone ? [account.phone] : [])] }, status: 'pending' } }),
+    deps.db.account.delete({ where: { id: account.id } }),
+  ]);
+  await deps.audit.record('account.deleted', { accountId: account.id, ip: request.ip });
+  await deps.mailer.send({ template: 'account_deleted', to: account.email, locale: request.locale ?? 'fr', data: { registerLink: deps.link('/register') } });
+}
