@@ -8,7 +8,8 @@ export type ContactChannel = 'email' | 'sms';
 
 /** "+687 12 34 56", "12.34.56" (a New Caledonian number), "+33 6 12 34 56 78" → E.164. */
 export function normalizePhone(input: string, defaultCountryCode = '687'): string | undefined {
-  const compact = input.replace(/[\s.\-()]/g, '');
+  // "+33 (0)6…": the trunk zero in brackets is not dialled from abroad.
+  const compact = input.replace(/\(0\)/g, '').replace(/[\s.\-()]/g, '');
   if (/^\+\d{8,15}$/.test(compact)) return compact;
   if (/^00\d{8,15}$/.test(compact)) return `+${compact.slice(2)}`;
   if (/^\d{6}$/.test(compact)) return `+${defaultCountryCode}${compact}`;

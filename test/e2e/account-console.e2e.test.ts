@@ -1,6 +1,9 @@
 // "Mon compte" (SPEC §6, issue 4) end to end: sign-in through the provider, email change,
 // password change, sessions, connected services, deletion — on SQLite and PostgreSQL + Redis.
-import { describe, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { availableBackends } from '../support/backends.js';
 import { Browser, visibleText, type Page } from '../support/browser.js';
 import { createTestAccount, uniqueEmail } from '../support/factories.js';
@@ -13,13 +16,26 @@ const NEW_PASSWORD = 'Nouveau-Depart-77';
 
 describe.each(backends)('account console on %s', (backend) => {
   const portal: RpClient = { client_id: 'tax-portal', client_secret: 'tax-portal-secret-0123456789abcdef0123456789', redirect_uri: 'http://rp.test/callback' };
-  const suite = serverForSuite(backend, {
+  // A relying party registered for back-channel logout: it hears when the citizen signs out.
+  const logoutTokens: string[] = [];
+  const logoutReceiver = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => { body += chunk; }).on('end', () => {
+      logoutTokens.push(new URLSearchParams(body).get('logout_token') ?? '');
+      res.writeHead(200).end();
+    });
+  });
+  beforeAll(() => new Promise<void>((resolve) => logoutReceiver.listen(0, '127.0.0.1', () => resolve())));
+  afterAll(() => { logoutReceiver.closeAllConnections(); logoutReceiver.close(); });
+
+  const suite = serverForSuite(backend, () => ({
     mail: true,
     clients: [{
       client_id: portal.client_id, client_secret: portal.client_secret, redirect_uris: [portal.redirect_uri], client_name: 'Impôts en ligne',
       client_uri: 'http://rp.test/', grant_types: ['authorization_code', 'refresh_token'],
+      backchannel_logout_uri: `http://127.0.0.1:${(logoutReceiver.address() as AddressInfo).port}/backchannel`,
     }],
-  });
+  }));
 
   /** Opens /account in a fresh browser and signs in on the provider's page. */
   async function consoleFor(email: string, password: string, browser = new Browser(suite.server.url)): Promise<{ browser: Browser; page: Page }> {
@@ -174,14 +190,27 @@ describe.each(backends)('account console on %s', (backend) => {
     expect((await suite.server.deps.db.account.findUniqueOrThrow({ where: { emailNormalized: account.email } })).status).toBe('pending');
   });
 
-  test('"Se déconnecter" ends the provider session', async () => {
+  test('"Se déconnecter" ends the provider session and tells the relying parties', async () => {
     const account = await createTestAccount(suite.server.deps);
-    const { browser, page } = await consoleFor(account.email, account.password);
+    const browser = new Browser(suite.server.url);
+    await signInAtPortal(browser, account.email, account.password);
+    const { page } = await browser.open('/account');
+    logoutTokens.length = 0;
     const signOut = /href="([^"]*\/session\/end[^"]*)"/.exec(page.html)![1]!.replace(/&amp;/g, '&');
     const { page: confirm } = await browser.open(signOut);
     const xsrf = /name="xsrf" value="([^"]+)"/.exec(confirm.html)![1]!;
     const { page: out } = await browser.submit('/session/end/confirm', { xsrf, logout: 'yes' });
     expect(visibleText(out.html)).toContain('Vous êtes déconnecté(e)');
     expect(visibleText((await browser.open('/account')).page.html)).toContain('Votre mot de passe');
+    for (let i = 0; i < 50 && logoutTokens.length === 0; i += 1) await new Promise((r) => setTimeout(r, 50));
+    const { payload } = await jwtVerify(logoutTokens[0]!, createRemoteJWKSet(new URL(`${suite.server.issuer}/jwks`)), { issuer: suite.server.issuer, audience: portal.client_id });
+    expect(payload.sub).toBe(account.id);
+  });
+
+  test('every change leaves an audit event', async () => {
+    const types = new Set((await suite.server.deps.db.auditEvent.findMany({ select: { type: true } })).map((e) => e.type));
+    for (const type of ['account.email_change_requested', 'account.email_changed', 'account.password_changed', 'password.check_failed', 'session.ended', 'grant.revoked', 'account.deleted']) {
+      expect(types).toContain(type);
+    }
   });
 });

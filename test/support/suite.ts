@@ -11,12 +11,16 @@ export interface SuiteServer {
   readonly mail: MailCatcher;
 }
 
-export function serverForSuite(backend: Backend, options: TestServerOptions & { mail?: boolean } = {}): SuiteServer {
+export type SuiteOptions = TestServerOptions & { mail?: boolean };
+
+/** `options` may be a function, read when the suite starts (e.g. to use a port opened before). */
+export function serverForSuite(backend: Backend, optionsOrLater: SuiteOptions | (() => SuiteOptions) = {}): SuiteServer {
   let server: TestServer | undefined;
   let storage: TestStorage | undefined;
   let mail: MailCatcher | undefined;
 
   beforeAll(async () => {
+    const options = typeof optionsOrLater === 'function' ? optionsOrLater() : optionsOrLater;
     if (options.mail) mail = await MailCatcher.start();
     storage = await createTestStorage(backend);
     server = await startTestServer(storage, { ...options, env: { ...(mail ? { SMTP_URL: mail.url } : {}), ...options.env } });
