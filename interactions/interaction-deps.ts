@@ -9,4 +9,6 @@ export interface InteractionDeps {
   config: Config;
   /** Proof, handed to the browser, that an account was just activated for an interaction. */
   activationTickets: SignedTickets;
+  /** Rebuilds the provider after a key rotation on this instance (others follow within 30 s). */
+  reloadKeys(): Promise<boolean>;
 }

@@ -18,8 +18,10 @@ import { altchaCaptcha, disabledCaptcha, type Captcha } from './security/captcha
 import { createSealedBox } from './security/sealed-box.js';
 import { createThrottles, DEFAULT_LIMITS, type ThrottleLimits } from './security/throttles.js';
 import { createLogger, type Logger } from './log.js';
+import { createMetrics, type Metrics } from './ops/metrics.js';
 import { createOidcAdapterFactory } from './oidc/adapters/adapter-factory.js';
 import { createProvider, type ProviderPages } from './oidc/provider.js';
+import { holdProvider } from './oidc/provider-holder.js';
 import { loadSigningKeys } from './oidc/signing-keys.js';
 import { createDatabase, type Database } from './storage/prisma.js';
 import { createRedis } from './storage/redis.js';
@@ -28,9 +30,13 @@ export interface Deps {
   config: Config;
   db: Database;
   redis: Redis | undefined;
-  provider: Provider;
+  /** The live provider: rebuilt when the signing keys change; read it at the time of use. */
+  readonly provider: Provider;
+  /** Reloads the signing keys now (after a rotation); true when they changed. */
+  reloadKeys(): Promise<boolean>;
   flows: FlowDeps;
   outbox: Outbox;
+  metrics: Metrics;
   mailWorker: MailWorker;
   log: Logger;
   cookieKeys: string[];
@@ -46,6 +52,8 @@ export interface DepsOverrides {
   captchaCost?: number;
   /** How often the mail worker looks for due messages. */
   mailIntervalMs?: number;
+  /** How often the signing keys are reloaded from the database. */
+  keyRefreshMs?: number;
 }
 
 /** What interactions/ supplies to the core: the pages oidc-provider renders, the email templates. */
@@ -68,14 +76,19 @@ export async function createDeps(config: Config, ui: UserInterface, overrides: D
   const db = createDatabase(config.DATABASE_URL);
   const redis = config.REDIS_URL ? createRedis(config.REDIS_URL, config.REDIS_PREFIX) : undefined;
   const cookieKeys = config.COOKIE_KEYS ?? await developmentCookieKeys(config.DATA_DIR);
+  const metrics = createMetrics();
   const adapterFor = createOidcAdapterFactory(db, redis, now);
-  const provider = createProvider(config, {
-    db,
-    adapter: adapterFor,
-    signingKeys: await loadSigningKeys(db, config.JWKS_FILE),
-    cookieKeys,
-    pairwiseSalt: await sharedSecret(db, 'pairwise_salt'),
-    pages: ui.pages,
+  const pairwiseSalt = await sharedSecret(db, 'pairwise_salt');
+  const providers = await holdProvider({
+    load: () => loadSigningKeys(db, config.JWKS_FILE, now),
+    build: (signingKeys) => {
+      const provider = createProvider(config, { db, adapter: adapterFor, signingKeys, cookieKeys, pairwiseSalt, pages: ui.pages });
+      provider.on('server_error', (_ctx: unknown, error: unknown) => log.error({ err: error }, 'oidc-provider server error'));
+      provider.on('grant.success', (ctx: { oidc?: { params?: Record<string, unknown> } }) => metrics.tokenIssued(String(ctx.oidc?.params?.['grant_type'] ?? 'unknown')));
+      return provider;
+    },
+    log,
+    intervalMs: overrides.keyRefreshMs ?? 30_000,
   });
 
   const throttles = createThrottles(db, redis, { ...DEFAULT_LIMITS, ...overrides.limits, signInFailuresPerIp: config.SIGNIN_IP_LIMIT });
@@ -101,7 +114,7 @@ export async function createDeps(config: Config, ui: UserInterface, overrides: D
   const flows: FlowDeps = {
     db, now, log, throttles, captcha,
     passwords: await createPasswordHasher(overrides.argon2),
-    audit: createAuditLog(db, now),
+    audit: createAuditLog(db, now, metrics.observeAudit),
     mailer: outbox,
     tokens: { db, now, codeKey: createHmac('sha256', cookieKeys[0]!).update('one-time codes').digest('base64url') },
     sessions: createAccountSessions(db, redis, now, adapterFor),
@@ -114,8 +127,11 @@ export async function createDeps(config: Config, ui: UserInterface, overrides: D
   };
   const worker = mailWorker;
   return {
-    config, db, redis, provider, flows, outbox, mailWorker: worker, log, cookieKeys,
+    config, db, redis, flows, outbox, metrics, mailWorker: worker, log, cookieKeys,
+    get provider() { return providers.current; },
+    reloadKeys: () => providers.refresh(),
     async close() {
+      providers.stop();
       await worker.stop();
       transport.close();
       await db.$disconnect();

@@ -7,6 +7,7 @@ export type FlowErrorCode =
   | 'input_too_long'
   | 'csrf_failed'
   | 'not_found'
+  | 'forbidden'
   | 'link_invalid'
   | 'email_taken'
   | 'too_many_attempts';

@@ -15,12 +15,14 @@ import { requestContext } from '../request-context.js';
 /** Long enough to read the page and press the button, short enough to be useless if copied. */
 const TICKET_SECONDS = 15 * 60;
 
-export function accountLinkRoutes({ provider, flows, activationTickets }: InteractionDeps): Router {
+export function accountLinkRoutes(deps: InteractionDeps): Router {
+  const { flows, activationTickets } = deps;
+  const provider = () => deps.provider; // the live provider, looked up per request
   const router = new Router();
 
   router.get('/activate', async (ctx) => {
     const { accountId, resume } = await activateAccount(flows, ctx.query['token'], requestContext(ctx));
-    const client = resume && await provider.Client.find(resume.clientId);
+    const client = resume && await provider().Client.find(resume.clientId);
     const continueTo = resume && client
       ? { uid: resume.uid, serviceName: client.clientName ?? client.clientId, ticket: activationTickets.issue({ accountId, uid: resume.uid, clientId: client.clientId }, TICKET_SECONDS) }
       : undefined;
@@ -34,14 +36,14 @@ export function accountLinkRoutes({ provider, flows, activationTickets }: Intera
     const fields = activationTickets.read(ticket);
     if (!fields || fields['uid'] !== ctx.params['uid']) throw new FlowError('link_invalid');
     try {
-      const details = await provider.interactionDetails(ctx.req, ctx.res);
+      const details = await provider().interactionDetails(ctx.req, ctx.res);
       if (details.uid !== fields['uid']) throw new FlowError('link_invalid');
       await flows.audit.record('sign_in.succeeded', { accountId: fields['accountId'], clientId: fields['clientId'], ip: ctx.ip, detail: 'after activation' });
-      await provider.interactionFinished(ctx.req, ctx.res, { login: { accountId: fields['accountId']!, amr: ['pwd'] } }, { mergeWithLastSubmission: false });
+      await provider().interactionFinished(ctx.req, ctx.res, { login: { accountId: fields['accountId']!, amr: ['pwd'] } }, { mergeWithLastSubmission: false });
     } catch (error) {
       if (!(error instanceof oidcErrors.SessionNotFound)) throw error;
       // Another browser, or the request expired: the account is active, the citizen goes back to the service.
-      const client = await provider.Client.find(fields['clientId']!);
+      const client = await provider().Client.find(fields['clientId']!);
       return renderPage(ctx, 'resume-expired', { serviceName: client?.clientName ?? fields['clientId'], serviceUri: client?.clientUri });
     }
   });

@@ -30,27 +30,29 @@ async function serviceNameOf(provider: Provider, details: Details): Promise<stri
 
 const clientOf = (provider: Provider, details: Details) => provider.Client.find(String(details.params['client_id']));
 
-export function interactionRoutes({ provider, flows }: InteractionDeps): Router {
+export function interactionRoutes(deps: InteractionDeps): Router {
+  const { flows } = deps;
+  const provider = () => deps.provider; // the live provider, looked up per request
   const router = new Router();
 
   async function renderLogin(ctx: Context, details: Details, extra: Record<string, unknown> = {}, status = 200) {
-    await renderPage(ctx, 'login', { uid: details.uid, serviceName: await serviceNameOf(provider, details), ...extra },
+    await renderPage(ctx, 'login', { uid: details.uid, serviceName: await serviceNameOf(provider(), details), ...extra },
       { status, uiLocales: details.params['ui_locales'] });
   }
 
   router.get('/interaction/:uid', async (ctx) => {
-    const details = await provider.interactionDetails(ctx.req, ctx.res);
+    const details = await provider().interactionDetails(ctx.req, ctx.res);
     switch (details.prompt.name) {
       case 'login':
         return renderLogin(ctx, details, { email: details.params['login_hint'] });
       case 'consent': {
-        if (isFirstPartyClient(await clientOf(provider, details))) {
-          const result = await grantRequestedAccess(provider, details);
-          return provider.interactionFinished(ctx.req, ctx.res, result, { mergeWithLastSubmission: true });
+        if (isFirstPartyClient(await clientOf(provider(), details))) {
+          const result = await grantRequestedAccess(provider(), details);
+          return provider().interactionFinished(ctx.req, ctx.res, result, { mergeWithLastSubmission: true });
         }
         const missing = (details.prompt.details['missingOIDCScope'] as string[] | undefined) ?? [];
         const scopes = missing.filter((scope) => scope !== 'openid');
-        return renderPage(ctx, 'consent', { uid: details.uid, serviceName: await serviceNameOf(provider, details), scopes: scopes.length ? scopes : ['openid'] },
+        return renderPage(ctx, 'consent', { uid: details.uid, serviceName: await serviceNameOf(provider(), details), scopes: scopes.length ? scopes : ['openid'] },
           { uiLocales: details.params['ui_locales'] });
       }
       default:
@@ -59,13 +61,13 @@ export function interactionRoutes({ provider, flows }: InteractionDeps): Router 
   });
 
   router.post('/interaction/:uid/login', formBody, requireCsrfToken, async (ctx) => {
-    const details = await provider.interactionDetails(ctx.req, ctx.res);
+    const details = await provider().interactionDetails(ctx.req, ctx.res);
     if (details.prompt.name !== 'login') return ctx.redirect(`/interaction/${details.uid}`);
     const rawEmail = String((ctx.request as { body?: Record<string, unknown> }).body?.['email'] ?? '').slice(0, 254);
     try {
       const credentials = readForm(ctx, LoginForm);
       const account = await authenticateWithPassword(flows, credentials, requestContext(ctx, { clientId: String(details.params['client_id']), uiLocales: details.params['ui_locales'] }));
-      await provider.interactionFinished(ctx.req, ctx.res, { login: { accountId: account.id, amr: ['pwd'] } }, { mergeWithLastSubmission: false });
+      await provider().interactionFinished(ctx.req, ctx.res, { login: { accountId: account.id, amr: ['pwd'] } }, { mergeWithLastSubmission: false });
     } catch (error) {
       if (!(error instanceof FlowError)) throw error;
       if (error.code === 'account_not_activated') {
@@ -78,18 +80,18 @@ export function interactionRoutes({ provider, flows }: InteractionDeps): Router 
   });
 
   router.post('/interaction/:uid/confirm', formBody, requireCsrfToken, async (ctx) => {
-    const details = await provider.interactionDetails(ctx.req, ctx.res);
+    const details = await provider().interactionDetails(ctx.req, ctx.res);
     if (details.prompt.name !== 'consent' || !details.session?.accountId) return ctx.redirect(`/interaction/${details.uid}`);
-    const result = await grantRequestedAccess(provider, details);
+    const result = await grantRequestedAccess(provider(), details);
     await flows.audit.record('consent.granted', { accountId: details.session.accountId, clientId: String(details.params['client_id']), ip: ctx.ip });
-    await provider.interactionFinished(ctx.req, ctx.res, result, { mergeWithLastSubmission: true });
+    await provider().interactionFinished(ctx.req, ctx.res, result, { mergeWithLastSubmission: true });
   });
 
   // "Refuser": the relying party receives access_denied (RFC 6749 §4.1.2.1).
   router.post('/interaction/:uid/abort', formBody, requireCsrfToken, async (ctx) => {
-    const details = await provider.interactionDetails(ctx.req, ctx.res);
+    const details = await provider().interactionDetails(ctx.req, ctx.res);
     await flows.audit.record('consent.refused', { accountId: details.session?.accountId, clientId: String(details.params['client_id']), ip: ctx.ip });
-    await provider.interactionFinished(ctx.req, ctx.res,
+    await provider().interactionFinished(ctx.req, ctx.res,
       { error: 'access_denied', error_description: 'End-User refused to grant access' }, { mergeWithLastSubmission: false });
   });
 

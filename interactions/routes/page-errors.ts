@@ -6,7 +6,7 @@ import { FlowError } from '../../src/errors.js';
 import { pickLocale, translator } from '../messages.js';
 import { renderPage } from '../render-page.js';
 
-const STATUS: Partial<Record<string, number>> = { csrf_failed: 403, input_too_long: 413, not_found: 404, too_many_attempts: 429, email_taken: 409 };
+const STATUS: Partial<Record<string, number>> = { csrf_failed: 403, input_too_long: 413, not_found: 404, forbidden: 403, too_many_attempts: 429, email_taken: 409 };
 
 export async function pageErrors(ctx: Context, next: Next) {
   try {

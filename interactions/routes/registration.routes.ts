@@ -26,7 +26,9 @@ const ResendFields = z.object({ email: text(254) });
 
 interface RegistrationPage { action: string; signInHref: string; uiLocales?: unknown; serviceName?: string }
 
-export function registrationRoutes({ provider, flows }: InteractionDeps): Router {
+export function registrationRoutes(deps: InteractionDeps): Router {
+  const { flows } = deps;
+  const provider = () => deps.provider; // the live provider, looked up per request
   const router = new Router();
 
   const renderForm = (ctx: Context, page: RegistrationPage, values: Record<string, unknown> = {}, errors?: Record<string, string>, status = 200) =>
@@ -53,7 +55,7 @@ export function registrationRoutes({ provider, flows }: InteractionDeps): Router
   router.post('/register', formBody, requireCsrfToken, (ctx) => submit(ctx, standalone));
 
   async function duringAuthorization(ctx: Context): Promise<{ page: RegistrationPage; resume: ResumeTarget }> {
-    const details = await provider.interactionDetails(ctx.req, ctx.res);
+    const details = await provider().interactionDetails(ctx.req, ctx.res);
     const clientId = String(details.params['client_id']);
     const page = { action: `/interaction/${details.uid}/register`, signInHref: `/interaction/${details.uid}`, uiLocales: details.params['ui_locales'] };
     return { page, resume: { uid: details.uid, clientId } };

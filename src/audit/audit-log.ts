@@ -10,7 +10,9 @@ export type AuditEventType =
   | 'password_reset.requested' | 'password_reset.code_failed' | 'password_reset.completed'
   | 'account.email_change_requested' | 'account.email_changed' | 'account.password_changed' | 'password.check_failed'
   | 'account.contact_changed' | 'account.deleted' | 'grant.revoked'
-  | 'session.ended' | 'client.synced' | 'keys.created';
+  | 'account.unlocked_by_admin' | 'account.disabled' | 'account.enabled' | 'account.admin_granted' | 'account.admin_revoked'
+  | 'client.created' | 'client.updated' | 'client.secret_rotated' | 'client.removed' | 'client.initial_token_issued'
+  | 'keys.rotated' | 'session.ended' | 'client.synced' | 'keys.created';
 
 export interface AuditEntry { accountId?: string | null; clientId?: string | null; ip?: string | null; detail?: string | null }
 
@@ -18,9 +20,10 @@ export interface AuditLog {
   record(type: AuditEventType, entry?: AuditEntry): Promise<void>;
 }
 
-export function createAuditLog(db: Database, now: () => Date): AuditLog {
+export function createAuditLog(db: Database, now: () => Date, observe: (type: AuditEventType) => void = () => {}): AuditLog {
   return {
     async record(type, entry = {}) {
+      observe(type);
       await db.auditEvent.create({
         data: { id: randomUUID(), type, createdAt: now(), accountId: entry.accountId ?? null, clientId: entry.clientId ?? null, ip: entry.ip ?? null, detail: entry.detail ?? null },
       });

@@ -25,6 +25,8 @@ const EnvSchema = z.object({
     .pipe(z.array(z.string().min(32, { error: 'each COOKIE_KEYS entry needs 32 or more characters (openssl rand -hex 32)' })).min(1)).optional(),
   JWKS_FILE: z.string().min(1).optional(),
   TRUST_PROXY: booleanString.default(false),
+  DYNAMIC_REGISTRATION: booleanString.default(false),
+  METRICS_TOKEN: z.string().min(16, { error: 'METRICS_TOKEN needs 16 or more characters' }).optional(),
   TIME_ZONE: z.string().refine((zone) => { try { new Intl.DateTimeFormat('fr', { timeZone: zone }); return true; } catch { return false; } },
     { error: 'TIME_ZONE must be an IANA time zone, e.g. Pacific/Noumea' }).default('Pacific/Noumea'),
   DATA_DIR: z.string().min(1).default('./data'),

@@ -9,6 +9,11 @@ import { verifyCurrentPassword } from './password-change.flow.js';
 export async function deleteAccount(deps: FlowDeps, account: Account, password: string, request: RequestContext): Promise<void> {
   assertNoProblems({ password: password ? undefined : 'required' });
   await verifyCurrentPassword(deps, account, password, request);
+  await eraseAccount(deps, account, request, 'by its owner');
+}
+
+/** Revokes everything the account holds and erases it; the goodbye email goes out last. */
+export async function eraseAccount(deps: FlowDeps, account: Account, request: RequestContext, by: string): Promise<void> {
   for (const grant of await deps.sessions.grants(account.id)) await deps.sessions.revokeGrant(grant.grantId);
   await deps.sessions.endAll(account.id);
   await deps.db.$transaction([
@@ -19,6 +24,6 @@ export async function deleteAccount(deps: FlowDeps, account: Account, password: 
     deps.db.outboxMessage.deleteMany({ where: { recipient: { in: [account.email, ...(account.phone ? [account.phone] : [])] }, status: 'pending' } }),
     deps.db.account.delete({ where: { id: account.id } }),
   ]);
-  await deps.audit.record('account.deleted', { accountId: account.id, ip: request.ip });
+  await deps.audit.record('account.deleted', { accountId: account.id, ip: request.ip, detail: by });
   await deps.mailer.send({ template: 'account_deleted', to: account.email, locale: request.locale ?? 'fr', data: { registerLink: deps.link('/register') } });
 }

@@ -86,7 +86,7 @@ async function resumeOf(deps: FlowDeps, accountId: string): Promise<ResumeTarget
   return payload?.['uid'] && payload['clientId'] ? { uid: payload['uid'], clientId: payload['clientId'] } : undefined;
 }
 
-async function sendActivation(deps: FlowDeps, accountId: string, email: string, request: RequestContext, resume: ResumeTarget | undefined) {
+export async function sendActivation(deps: FlowDeps, accountId: string, email: string, request: RequestContext, resume: ResumeTarget | undefined) {
   const { token } = await issueToken(deps.tokens, { accountId, purpose: 'activation', payload: resume ? { ...resume } : undefined });
   await deps.mailer.send({ template: 'activation', to: email, locale: request.locale ?? 'fr', data: { link: deps.link('/activate', { token }) } });
 }

@@ -1,7 +1,7 @@
 // oidc-provider configuration: protocol wiring only, no business rules. Every lifetime is set
 // here on purpose rather than left to the library's defaults.
 import { createHash } from 'node:crypto';
-import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import Provider, { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Config } from '../config/env.js';
 import { findAccountById } from '../accounts/account.repository.js';
 import type { Database } from '../storage/prisma.js';
@@ -75,9 +75,13 @@ export function createProvider(config: Config, deps: ProviderDeps): Provider {
     pkce: { required: (_ctx, client) => client.tokenEndpointAuthMethod === 'none' },
     extraClientMetadata: {
       properties: ['first_party'],
-      validator(_ctx, key, value) {
+      validator(ctx, key, value) {
         if (key === 'first_party' && value !== undefined && typeof value !== 'boolean') {
           throw new Error('first_party must be true or false');
+        }
+        // Skipping consent is the operator's decision: never through dynamic registration.
+        if (key === 'first_party' && value === true && ctx) {
+          throw new errors.InvalidClientMetadata('first_party cannot be set through dynamic registration');
         }
       },
     },
@@ -118,6 +122,10 @@ export function createProvider(config: Config, deps: ProviderDeps): Provider {
       userinfo: { enabled: true },
       clientCredentials: { enabled: true },
       backchannelLogout: { enabled: true },
+      // RFC 7591/7592, off by default; every registration needs an initial access token from
+      // `npm run admin -- client:initial-token`.
+      registration: { enabled: config.DYNAMIC_REGISTRATION, initialAccessToken: true },
+      registrationManagement: { enabled: config.DYNAMIC_REGISTRATION, rotateRegistrationAccessToken: true },
       rpInitiatedLogout: { enabled: true, logoutSource: deps.pages.logoutSource, postLogoutSuccessSource: deps.pages.postLogoutSuccessSource },
     },
     // Browser clients may call the token and userinfo endpoints from their registered origins only.
