@@ -23,7 +23,7 @@ import { createOidcAdapterFactory } from './oidc/adapters/adapter-factory.js';
 import { createProvider, type ProviderPages } from './oidc/provider.js';
 import { holdProvider } from './oidc/provider-holder.js';
 import { loadSigningKeys } from './oidc/signing-keys.js';
-import { createDatabase, type Database } from './storage/prisma.js';
+import { createDatabase, prepareDatabase, type Database } from './storage/prisma.js';
 import { createRedis } from './storage/redis.js';
 
 export interface Deps {
@@ -74,6 +74,7 @@ export async function createDeps(config: Config, ui: UserInterface, overrides: D
   const now = overrides.now ?? (() => new Date());
   const log = overrides.log ?? createLogger(config.LOG_LEVEL);
   const db = createDatabase(config.DATABASE_URL);
+  await prepareDatabase(db, config.DATABASE_URL);
   const redis = config.REDIS_URL ? createRedis(config.REDIS_URL, config.REDIS_PREFIX) : undefined;
   const cookieKeys = config.COOKIE_KEYS ?? await developmentCookieKeys(config.DATA_DIR);
   const metrics = createMetrics();

@@ -49,7 +49,9 @@ async function run(argv: string[]): Promise<string> {
 }
 
 try {
-  console.log(await run(process.argv.slice(2)));
+  const output = await run(process.argv.slice(2));
+  // Exit once the answer is written: idle database pool timers must not hold the shell for seconds.
+  process.stdout.write(`${output}\n`, () => process.exit(0));
 } catch (error) {
   if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
     console.error(`error: ${(error as Error).message}`);

@@ -45,14 +45,15 @@ const RANK: Record<string, number> = { active: 0, next: 1, retired: 2 };
 /** Creates what is missing (an active and a next key per algorithm) and forgets expired keys. */
 export async function loadSigningKeys(db: Database, jwksFile: string | undefined, now: () => Date = () => new Date()): Promise<KeySet> {
   if (jwksFile) return { keys: await readJwksFile(jwksFile), version: `file:${jwksFile}` };
-  await db.signingKey.deleteMany({ where: { state: 'retired', retireAt: { lte: now() } } });
-  const stored = await db.signingKey.findMany();
-  for (const alg of SIGNING_ALGORITHMS) {
-    for (const state of ['active', 'next'] as const) {
-      if (!stored.some((k) => k.alg === alg && k.state === state)) await storeNewKey(db, alg, state);
-    }
-  }
-  const keys = (await db.signingKey.findMany())
+  // Read-only in the steady state: every instance calls this every 30 seconds.
+  let stored = await db.signingKey.findMany();
+  const expired = stored.filter((k) => k.state === 'retired' && k.retireAt && k.retireAt <= now()).map((k) => k.kid);
+  if (expired.length) await db.signingKey.deleteMany({ where: { kid: { in: expired } } });
+  const missing = SIGNING_ALGORITHMS.flatMap((alg) => (['active', 'next'] as const)
+    .filter((state) => !stored.some((k) => k.alg === alg && k.state === state)).map((state) => ({ alg, state })));
+  for (const { alg, state } of missing) await storeNewKey(db, alg, state);
+  if (expired.length || missing.length) stored = await db.signingKey.findMany();
+  const keys = stored.filter((k) => !expired.includes(k.kid))
     .sort((a, b) => (RANK[a.state] ?? 3) - (RANK[b.state] ?? 3) || b.createdAt.getTime() - a.createdAt.getTime());
   return {
     keys: keys.map((k) => JSON.parse(k.jwk) as SigningJwk),

@@ -13,6 +13,17 @@ export function createDatabase(databaseUrl: string): Database {
   return new PostgresClient({ adapter }) as unknown as Database;
 }
 
+/**
+ * SQLite settings for a file shared by the server and the operator CLI: write-ahead logging, so
+ * readers never block the writer, and a busy timeout, so two writers wait for each other
+ * instead of failing with "database is locked".
+ */
+export async function prepareDatabase(db: Database, databaseUrl: string): Promise<void> {
+  if (providerOf(databaseUrl) !== 'sqlite') return;
+  await db.$queryRawUnsafe('PRAGMA journal_mode = WAL');
+  await db.$queryRawUnsafe('PRAGMA busy_timeout = 10000');
+}
+
 /** Plain reachability check for /readyz. */
 export async function pingDatabase(db: Database): Promise<void> {
   await db.$queryRawUnsafe('SELECT 1');

@@ -18,7 +18,7 @@ describe.each(backends)('operator CLI on %s', (backend) => {
 
   beforeAll(async () => {
     storage = await createTestStorage(backend);
-    server = await startTestServer(storage);
+    server = await startTestServer(storage, { overrides: { keyRefreshMs: 1000 } });
   });
   afterAll(async () => { await server?.stop(); await storage?.dispose(); });
 
@@ -71,6 +71,12 @@ describe.each(backends)('operator CLI on %s', (backend) => {
     [['client:add', '--name', 'X', '--redirect-uri', 'javascript:alert(1)'], 'redirect_uris[0] must be an absolute http(s) URL'],
     [['client:add', '--name', 'X', '--redirect-uri', 'http://x.test/cb', '--bogus'], "Unknown option '--bogus'"],
     [['frobnicate'], 'unknown command "frobnicate"'],
+    [['user:unlock', 'nobody@example.nc'], 'no account for nobody@example.nc'],
+    [['client:update'], 'a client_id is required'],
+    [['client:rotate-secret', 'no-such-client'], 'no client "no-such-client"'],
+    [['client:initial-token'], 'dynamic registration is off'],
+    [['audit:tail', '--since', 'yesterday-ish'], '--since must be like'],
+    [['audit:tail', '--limit', '0'], '--limit must be between 1 and 1000'],
   ];
   test.each(backend === 'sqlite' ? badArguments : badArguments.slice(0, 1))('sad path: %j exits 2 with a clear error and changes nothing', async (args, message) => {
     const before = await server.deps.db.oidcPayload.count({ where: { type: 'Client' } });
@@ -91,6 +97,73 @@ describe.each(backends)('operator CLI on %s', (backend) => {
   test('happy path: --help lists every command', async () => {
     const help = await admin(['--help'], env());
     expect(help.code).toBe(0);
-    for (const command of ['user:create', 'user:grant-admin', 'user:revoke-admin', 'client:add']) expect(help.stdout).toContain(command);
+    for (const command of ['user:create', 'user:find', 'user:unlock', 'user:disable', 'user:enable', 'user:delete', 'user:grant-admin', 'user:revoke-admin',
+      'client:list', 'client:add', 'client:update', 'client:rotate-secret', 'client:remove', 'client:initial-token', 'keys:list', 'keys:rotate', 'audit:tail']) {
+      expect(help.stdout).toContain(command);
+    }
+  });
+
+  test('happy path: a client is listed, updated, given a new secret, then removed', async () => {
+    const added = JSON.parse((await admin(['client:add', '--name', 'Portail Province', '--redirect-uri', 'http://province.test/cb', '--json'], env())).stdout) as { client_id: string; client_secret: string };
+    const listed = JSON.parse((await admin(['client:list', '--json'], env())).stdout) as Array<{ clientId: string; name: string }>;
+    expect(listed.find((c) => c.clientId === added.client_id)?.name).toBe('Portail Province');
+
+    expect((await admin(['client:update', added.client_id, '--name', 'Province Sud', '--redirect-uri', 'http://province.test/cb2'], env())).code).toBe(0);
+    const updated = await server.deps.provider.Client.find(added.client_id);
+    expect(updated?.clientName).toBe('Province Sud');
+    expect(updated?.redirectUris).toEqual(['http://province.test/cb2']);
+
+    const rotated = JSON.parse((await admin(['client:rotate-secret', added.client_id, '--json'], env())).stdout) as { client_secret: string };
+    expect(rotated.client_secret).not.toBe(added.client_secret);
+    const afterRotation = await server.deps.provider.Client.find(added.client_id);
+    expect(afterRotation?.clientSecret).toBe(rotated.client_secret);
+
+    expect((await admin(['client:remove', added.client_id], env())).code).toBe(0);
+    expect(await server.deps.provider.Client.find(added.client_id)).toBeUndefined();
+    const gone = await admin(['client:remove', added.client_id], env());
+    expect(gone.code).toBe(2);
+    expect(gone.stderr).toContain(`no client "${added.client_id}"`);
+  });
+
+  test('happy path: user support from the command line', async () => {
+    const email = uniqueEmail('support');
+    await admin(['user:create', email], env(), 'Cli-Password-2026');
+    const found = await admin(['user:find', email.slice(0, 14)], env());
+    expect(found.stdout).toContain(email);
+    expect(found.stdout).toContain('active');
+
+    const account = (await findAccountByEmail(server.deps.db, email))!;
+    await server.deps.db.account.update({ where: { id: account.id }, data: { status: 'locked' } });
+    expect((await admin(['user:unlock', email], env())).stdout).toContain('unlocked');
+    expect((await admin(['user:disable', email], env())).stdout).toContain('disabled');
+    expect((await findAccountByEmail(server.deps.db, email))!.status).toBe('disabled');
+    expect((await admin(['user:enable', email], env())).stdout).toContain('enabled');
+
+    const refused = await admin(['user:delete', email], env());
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('--yes');
+    expect((await admin(['user:delete', email, '--yes'], env())).code).toBe(0);
+    expect(await findAccountByEmail(server.deps.db, email)).toBeNull();
+
+    const tail = await admin(['audit:tail', '--account', account.id, '--type', 'account.', '--json'], env());
+    const types = tail.stdout.split('\n').filter(Boolean).map((line) => (JSON.parse(line) as { type: string }).type);
+    expect(types).toEqual(expect.arrayContaining(['account.created', 'account.unlocked_by_admin', 'account.disabled', 'account.enabled', 'account.deleted']));
+    expect(types.every((type) => type.startsWith('account.'))).toBe(true);
+  });
+
+  test('happy path: keys:rotate publishes new keys; the running server follows without a restart', async () => {
+    const listed = (await admin(['keys:list'], env())).stdout.trim().split('\n');
+    expect(listed.filter((line) => line.includes(' active'))).toHaveLength(2);
+    expect(listed.filter((line) => line.includes(' next'))).toHaveLength(2);
+    const jwksBefore = await (await fetch(`${server.issuer}/jwks`)).json() as { keys: Array<{ kid: string }> };
+    expect((await admin(['keys:rotate'], env())).code).toBe(0);
+    let kids: string[] = [];
+    for (let i = 0; i < 50; i += 1) {
+      kids = ((await (await fetch(`${server.issuer}/jwks`)).json()) as { keys: Array<{ kid: string }> }).keys.map((k) => k.kid);
+      if (kids.length > jwksBefore.keys.length) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(kids).toEqual(expect.arrayContaining(jwksBefore.keys.map((k) => k.kid)));
+    expect(kids.length).toBe(jwksBefore.keys.length + 2);
   });
 });
