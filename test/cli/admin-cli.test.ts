@@ -108,7 +108,9 @@ describe.each(backends)('operator CLI on %s', (backend) => {
     const listed = JSON.parse((await admin(['client:list', '--json'], env())).stdout) as Array<{ clientId: string; name: string }>;
     expect(listed.find((c) => c.clientId === added.client_id)?.name).toBe('Portail Province');
 
-    expect((await admin(['client:update', added.client_id, '--name', 'Province Sud', '--redirect-uri', 'http://province.test/cb2'], env())).code).toBe(0);
+    const update = await admin(['client:update', added.client_id, '--name', 'Province Sud', '--redirect-uri', 'http://province.test/cb2'], env());
+    expect(update.stderr).toBe('');
+    expect(update.code).toBe(0);
     const updated = await server.deps.provider.Client.find(added.client_id);
     expect(updated?.clientName).toBe('Province Sud');
     expect(updated?.redirectUris).toEqual(['http://province.test/cb2']);

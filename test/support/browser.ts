@@ -11,6 +11,13 @@ interface StoredCookie { name: string; value: string; path: string }
 
 export class Browser {
   readonly cookies = new Map<string, StoredCookie>();
+  #extraHeaders: Record<string, string> = {};
+
+  /** Adds headers to every request (e.g. to pin a backend behind a proxy). */
+  withHeaders(headers: Record<string, string>): this {
+    this.#extraHeaders = { ...this.#extraHeaders, ...headers };
+    return this;
+  }
 
   constructor(private readonly origin: string, private readonly acceptLanguage = 'fr-FR,fr;q=0.9', private readonly userAgent = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36') {}
 
@@ -37,7 +44,7 @@ export class Browser {
 
   async request(input: string, init: { method?: string; form?: Record<string, string>; body?: string; headers?: Record<string, string> } = {}): Promise<Page> {
     const url = new URL(input, this.origin);
-    const headers: Record<string, string> = { 'accept-language': this.acceptLanguage, 'user-agent': this.userAgent, ...init.headers };
+    const headers: Record<string, string> = { 'accept-language': this.acceptLanguage, 'user-agent': this.userAgent, ...this.#extraHeaders, ...init.headers };
     const cookie = this.#cookieHeader(url);
     if (cookie) headers['cookie'] = cookie;
     let body = init.body;
