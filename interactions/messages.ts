@@ -9,6 +9,10 @@ const fr = {
   'layout.terms': "Conditions générales d'utilisation",
   'layout.legal': 'Mentions légales',
   'layout.contact': 'Contact',
+  'layout.switchLanguage': 'English',
+  'layout.switchLanguageLang': 'en',
+  'layout.switchLanguageLabel': 'Read this page in English',
+  'layout.logo': 'Logo {brand}',
   'login.title': 'Se connecter',
   'login.intro': 'Vous avez été redirigé(e) ici pour vous connecter à {service} avec {brand}.',
   'login.email': 'Votre email',
@@ -295,6 +299,10 @@ const en: Record<MessageKey, string> = {
   'layout.terms': 'Terms of use',
   'layout.legal': 'Legal notice',
   'layout.contact': 'Contact',
+  'layout.switchLanguage': 'Français',
+  'layout.switchLanguageLang': 'fr',
+  'layout.switchLanguageLabel': 'Lire cette page en français',
+  'layout.logo': '{brand} logo',
   'login.title': 'Sign in',
   'login.intro': 'You were sent here to sign in to {service} with {brand}.',
   'login.email': 'Your email',
@@ -585,9 +593,13 @@ export function translator(locale: Locale, defaults: Record<string, string> = {}
   };
 }
 
-/** ui_locales from the relying party first, then the browser's Accept-Language, then French. */
-export function pickLocale(uiLocales: unknown, acceptLanguage: string | undefined): Locale {
+/**
+ * The language the visitor chose with the switch first, then ui_locales from the relying party,
+ * then the browser's Accept-Language, then French.
+ */
+export function pickLocale(uiLocales: unknown, acceptLanguage: string | undefined, chosen?: string): Locale {
   const candidates = [
+    ...(chosen ? [chosen] : []),
     ...(typeof uiLocales === 'string' ? uiLocales.split(/\s+/) : []),
     ...(acceptLanguage ?? '').split(',').map((part) => part.split(';')[0]!.trim()),
   ];

@@ -1,11 +1,11 @@
 // The pages oidc-provider renders itself (errors, logout), in our layout and language.
 import type { ProviderPages } from '../src/oidc/provider.js';
-import { pickLocale, translator } from './messages.js';
+import { translatorFor } from './request-context.js';
 import { renderPage } from './render-page.js';
 
 export const providerPages: ProviderPages = {
   async renderError(ctx, out, error) {
-    const t = translator(pickLocale(ctx.oidc?.params?.['ui_locales'], ctx.get('accept-language')));
+    const t = translatorFor(ctx, ctx.oidc?.params?.['ui_locales']);
     ctx.state['log']?.info({ code: out.error, status: ctx.status, detail: error instanceof Error ? error.message : undefined }, 'protocol error page');
     await renderPage(ctx, 'error', { message: t('error.generic'), code: out.error }, { status: ctx.status });
   },

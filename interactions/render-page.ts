@@ -1,13 +1,14 @@
 // Renders a pug view in the visitor's language with what every page needs.
 import type { Context } from 'koa';
 import { CSRF_FIELD } from './middleware/csrf.js';
-import { pickLocale, translator } from './messages.js';
+import { translator } from './messages.js';
+import { localeOf } from './request-context.js';
 
 export interface PageOptions { status?: number; uiLocales?: unknown }
 
 export async function renderPage(ctx: Context, view: string, locals: Record<string, unknown> = {}, options: PageOptions = {}) {
   const brand = String(ctx.state['brand'] ?? 'NC Connect');
-  const locale = pickLocale(options.uiLocales, ctx.get('accept-language'));
+  const locale = localeOf(ctx, options.uiLocales);
   ctx.status = options.status ?? 200;
   ctx.type = 'html';
   ctx.set('Cache-Control', 'no-store');
@@ -19,6 +20,9 @@ export async function renderPage(ctx: Context, view: string, locals: Record<stri
     formatDate: (date: Date | null | undefined) => date
       ? new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: String(ctx.state['timeZone'] ?? 'UTC') }).format(date)
       : '',
+    // Where the language switch brings the visitor back (a GET page; a form result goes home).
+    currentPath: ctx.method === 'GET' ? ctx.originalUrl : '/account',
+    brandLogo: Boolean(ctx.state['brandLogo']),
     csrfField: CSRF_FIELD,
     csrfToken: ctx.state['csrfToken'],
   });

@@ -4,7 +4,11 @@ import type { RequestContext } from '../src/flows/flow-deps.js';
 import type { FormError } from '../src/errors.js';
 import { pickLocale, translator, type Locale, type Translate } from './messages.js';
 
-export const localeOf = (ctx: Context, uiLocales?: unknown): Locale => pickLocale(uiLocales, ctx.get('accept-language'));
+/** The cookie the language switch sets (see routes/content.routes.ts). */
+export const LANGUAGE_COOKIE = 'passerelle.lang';
+
+export const localeOf = (ctx: Context, uiLocales?: unknown): Locale =>
+  pickLocale(uiLocales, ctx.get('accept-language'), ctx.cookies.get(LANGUAGE_COOKIE) ?? undefined);
 
 export const requestContext = (ctx: Context, extra: { clientId?: string; uiLocales?: unknown } = {}): RequestContext =>
   ({ ip: ctx.ip, locale: localeOf(ctx, extra.uiLocales), clientId: extra.clientId });

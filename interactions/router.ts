@@ -4,6 +4,7 @@ import Router from '@koa/router';
 import type { InteractionDeps } from './interaction-deps.js';
 import { csrfProtection } from './middleware/csrf.js';
 import { accountRoutes } from './routes/account.routes.js';
+import { contentRoutes } from './routes/content.routes.js';
 import { adminRoutes } from './routes/admin.routes.js';
 import { accountLinkRoutes } from './routes/account-links.routes.js';
 import { interactionRoutes } from './routes/interaction.routes.js';
@@ -14,7 +15,7 @@ import { pageErrors } from './routes/page-errors.js';
 export function createInteractionRouter(deps: InteractionDeps, csrfSecret: string): Router {
   const router = new Router();
   router.use(pageErrors, csrfProtection(csrfSecret, deps.config.secureCookies));
-  for (const routes of [interactionRoutes(deps), registrationRoutes(deps), accountLinkRoutes(deps), passwordRoutes(deps), accountRoutes(deps), adminRoutes(deps)]) {
+  for (const routes of [interactionRoutes(deps), registrationRoutes(deps), accountLinkRoutes(deps), passwordRoutes(deps), accountRoutes(deps), adminRoutes(deps), contentRoutes(deps)]) {
     router.use(routes.routes(), routes.allowedMethods());
   }
   return router;

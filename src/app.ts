@@ -37,6 +37,7 @@ export function buildApp(deps: Deps): Koa {
     ctx.state['log'] = requestLog;
     ctx.state['brand'] = config.BRAND_NAME;
     ctx.state['timeZone'] = config.TIME_ZONE;
+    ctx.state['brandLogo'] = Boolean(config.BRAND_LOGO_FILE);
     ctx.set('X-Request-Id', requestId);
     try {
       await next();

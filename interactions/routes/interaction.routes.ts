@@ -10,9 +10,8 @@ import { grantRequestedAccess, isFirstPartyClient } from '../../src/oidc/consent
 import type { InteractionDeps } from '../interaction-deps.js';
 import { requireCsrfToken } from '../middleware/csrf.js';
 import { formBody, readForm } from '../middleware/form-body.js';
-import { pickLocale, translator } from '../messages.js';
 import { renderPage } from '../render-page.js';
-import { requestContext } from '../request-context.js';
+import { requestContext, translatorFor } from '../request-context.js';
 
 const LoginForm = z.object({
   email: z.string().trim().min(1).max(254),
@@ -73,7 +72,7 @@ export function interactionRoutes(deps: InteractionDeps): Router {
       if (error.code === 'account_not_activated') {
         return renderPage(ctx, 'account-pending', { email: rawEmail }, { uiLocales: details.params['ui_locales'] });
       }
-      const t = translator(pickLocale(details.params['ui_locales'], ctx.get('accept-language')));
+      const t = translatorFor(ctx, details.params['ui_locales']);
       const status = SIGN_IN_STATUS[error.code] ?? 400;
       return renderLogin(ctx, details, { email: rawEmail, formError: t(`error.${error.code}`) }, status);
     }

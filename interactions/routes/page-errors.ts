@@ -3,7 +3,7 @@
 import type { Context, Next } from 'koa';
 import { errors as oidcErrors } from 'oidc-provider';
 import { FlowError } from '../../src/errors.js';
-import { pickLocale, translator } from '../messages.js';
+import { translatorFor } from '../request-context.js';
 import { renderPage } from '../render-page.js';
 
 const STATUS: Partial<Record<string, number>> = { csrf_failed: 403, input_too_long: 413, not_found: 404, forbidden: 403, too_many_attempts: 429, email_taken: 409 };
@@ -12,7 +12,7 @@ export async function pageErrors(ctx: Context, next: Next) {
   try {
     await next();
   } catch (error) {
-    const t = translator(pickLocale(undefined, ctx.get('accept-language')));
+    const t = translatorFor(ctx);
     if (error instanceof FlowError && error.code === 'link_invalid') {
       return renderPage(ctx, 'link-invalid', {}, { status: 400 });
     }
