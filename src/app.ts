@@ -20,6 +20,14 @@ import { providerPages } from '../interactions/provider-pages.js';
 /** What interactions/ gives the core: pages oidc-provider renders, and the email templates. */
 export const userInterface: UserInterface = { pages: providerPages, renderMail };
 
+/** Discovery and JWKS change only with a key rotation: let clients and proxies cache them briefly. */
+async function publicMetadataCaching(ctx: Koa.Context, next: Koa.Next) {
+  await next();
+  if (ctx.method === 'GET' && ctx.status === 200 && (ctx.path === '/.well-known/openid-configuration' || ctx.path === '/jwks')) {
+    ctx.set('Cache-Control', 'public, max-age=300');
+  }
+}
+
 export function buildApp(deps: Deps): Koa {
   const { config, log } = deps;
   const app = new Koa();
@@ -51,7 +59,9 @@ export function buildApp(deps: Deps): Koa {
   app.use(metricsRoute(deps.metrics, config.METRICS_TOKEN));
   app.use(mount('/assets/altcha', serve(altchaWidgetDir, { maxage: 24 * 60 * 60 * 1000 })));
   app.use(mount('/assets', serve(publicDir, { maxage: 24 * 60 * 60 * 1000 })));
-  app.use(views(viewsDir, { extension: 'pug' }));
+  // Compiled templates are cached except in development, where edits show at once.
+  app.use(views(viewsDir, { extension: 'pug', options: { cache: config.NODE_ENV !== 'development' } }));
+  app.use(publicMetadataCaching);
   const activationTickets = createSignedTickets(deps.cookieKeys, 'activation-resume', deps.flows.now);
   const router = createInteractionRouter({ get provider() { return deps.provider; }, flows: deps.flows, config, activationTickets, reloadKeys: () => deps.reloadKeys() }, deps.cookieKeys[0]!);
   app.use(router.routes());

@@ -1,0 +1,226 @@
+// `npm run bench [-- --pg] [-- --duration 10] [-- --seed-accounts N] [-- --memory N]`
+// Passerelle (embedded SQLite, or PostgreSQL + Redis with --pg) and a bare oidc-provider baseline
+// under the same load: 16 concurrent clients per scenario. CPU time is read from /proc for each
+// server (plus PostgreSQL and Redis with --pg), so the figures are per CPU-second, the number that
+// holds on a shared machine. A benchmark, never a test: it prints, it does not assert.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { createAccount } from '../../src/accounts/account.repository.js';
+import { createPasswordHasher } from '../../src/accounts/password-hasher.js';
+import { createDatabase } from '../../src/storage/prisma.js';
+import { Browser, hiddenInputsOf } from '../support/browser.js';
+import { freePort } from '../support/test-server.js';
+import { TEST_DATABASE_URL, TEST_REDIS_URL } from '../support/backends.js';
+
+const { values } = parseArgs({ options: {
+  pg: { type: 'boolean' }, duration: { type: 'string', default: '10' }, concurrency: { type: 'string', default: '16' },
+  'seed-accounts': { type: 'string' }, memory: { type: 'string' }, only: { type: 'string' }, 'cpu-prof': { type: 'string' },
+} });
+const wanted = (scenario: string) => !values.only || values.only.split(',').includes(scenario);
+const DURATION_MS = Number(values.duration) * 1000;
+const CONCURRENCY = Number(values.concurrency);
+const CLK_TCK = 100;
+const PASSWORD = 'Bench-Password-2026';
+const EMAIL = 'bench@example.nc';
+const client = { client_id: 'bench', client_secret: 'bench-secret-0123456789abcdef0123456789abcdef', redirect_uri: 'http://bench.test/cb' };
+const tsxImport = ['--import', 'tsx'];
+
+// ---- processes and CPU ------------------------------------------------------------------------
+function cpuTicks(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]); // utime + stime
+}
+const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+function pidsNamed(names: string[]): number[] {
+  return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number).filter((pid) => {
+    try { return names.includes(readFileSync(`/proc/${pid}/comm`, 'utf8').trim()); } catch { return false; }
+  });
+}
+const totalCpuMs = (pids: number[]) => pids.reduce((sum, pid) => { try { return sum + cpuTicks(pid); } catch { return sum; } }, 0) * (1000 / CLK_TCK);
+
+async function startProcess(args: string[], env: Record<string, string>, url: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (c) => { output += c; });
+  child.stderr!.on('data', (c) => { output += c; });
+  for (let i = 0; i < 300; i += 1) {
+    if (child.exitCode !== null) throw new Error(`server exited:\n${output}`);
+    try { if ((await fetch(`${url}/.well-known/openid-configuration`)).ok) return child; } catch { /* starting */ }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`server never answered:\n${output}`);
+}
+
+// ---- the load client --------------------------------------------------------------------------
+interface Server { name: string; url: string; pids: () => number[]; mainPid: number }
+interface Result { scenario: string; server: string; ops: number; errors: number; opsPerSec: number; p50: number; p99: number; cpuMsPerOp: number; opsPerCpuSecond: number }
+
+async function signIn(url: string, offline = false): Promise<{ access: string; refresh?: string }> {
+  const browser = new Browser(url);
+  const verifier = randomBytes(32).toString('base64url');
+  const { createHash } = await import('node:crypto');
+  const query = new URLSearchParams({
+    client_id: client.client_id, response_type: 'code', redirect_uri: client.redirect_uri, scope: offline ? 'openid email offline_access' : 'openid email',
+    state: randomBytes(8).toString('hex'), code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256',
+    ...(offline ? { prompt: 'consent' } : {}),
+  });
+  const { page } = await browser.open(`/auth?${query}`);
+  const action = /action="([^"]*\/login)"/.exec(page.html)?.[1];
+  if (!action) throw new Error(`no login form (${page.status})`);
+  const { leftTo, page: after } = await browser.submit(action, { ...hiddenInputsOf(page.html, '/login'), email: EMAIL, password: PASSWORD });
+  const code = leftTo?.searchParams.get('code');
+  if (!code) throw new Error(`no code from ${url}: ${after.status} ${after.url} ${after.html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').slice(0, 300)}`);
+  const response = await fetch(`${url}/token`, {
+    method: 'POST',
+    headers: { authorization: `Basic ${Buffer.from(`${client.client_id}:${client.client_secret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: client.redirect_uri, code_verifier: verifier }),
+  });
+  if (!response.ok) throw new Error(`token ${response.status}`);
+  const tokens = await response.json() as { access_token: string; refresh_token?: string };
+  return { access: tokens.access_token, refresh: tokens.refresh_token };
+}
+
+async function measure(server: Server, scenario: string, prepare: (worker: number) => Promise<unknown>, op: (state: unknown) => Promise<unknown>): Promise<Result> {
+  const states = await Promise.all(Array.from({ length: CONCURRENCY }, (_, i) => prepare(i)));
+  const latencies: number[] = [];
+  let errors = 0;
+  const cpuBefore = totalCpuMs(server.pids());
+  const started = performance.now();
+  const deadline = started + DURATION_MS;
+  await Promise.all(states.map(async (state) => {
+    let current = state;
+    while (performance.now() < deadline) {
+      const t0 = performance.now();
+      try { current = (await op(current)) ?? current; latencies.push(performance.now() - t0); } catch { errors += 1; }
+    }
+  }));
+  const elapsed = (performance.now() - started) / 1000;
+  const cpuMs = totalCpuMs(server.pids()) - cpuBefore;
+  latencies.sort((a, b) => a - b);
+  const ops = latencies.length;
+  const pct = (p: number) => latencies[Math.min(ops - 1, Math.floor(ops * p))] ?? 0;
+  return { scenario, server: server.name, ops, errors, opsPerSec: ops / elapsed, p50: pct(0.5), p99: pct(0.99), cpuMsPerOp: cpuMs / Math.max(ops, 1), opsPerCpuSecond: ops / Math.max(cpuMs / 1000, 1e-9) };
+}
+
+async function runScenarios(server: Server): Promise<Result[]> {
+  const get = (p: string) => async () => { const r = await fetch(`${server.url}${p}`); if (!r.ok) throw new Error(String(r.status)); await r.arrayBuffer(); };
+  const results: Result[] = [];
+  if (wanted('discovery')) results.push(await measure(server, 'discovery', async () => null, get('/.well-known/openid-configuration')));
+  if (wanted('jwks')) results.push(await measure(server, 'jwks', async () => null, get('/jwks')));
+  if (wanted('sign-in')) results.push(await measure(server, 'sign-in', async () => null, async () => { await signIn(server.url); }));
+  if (wanted('refresh')) results.push(await measure(server, 'refresh', async () => (await signIn(server.url, true)).refresh, async (refresh) => {
+    const r = await fetch(`${server.url}/token`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from(`${client.client_id}:${client.client_secret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: String(refresh) }),
+    });
+    if (!r.ok) throw new Error(String(r.status));
+    return (await r.json() as { refresh_token: string }).refresh_token;
+  }));
+  if (wanted('userinfo')) results.push(await measure(server, 'userinfo', async () => (await signIn(server.url)).access, async (access) => {
+    const r = await fetch(`${server.url}/me`, { headers: { authorization: `Bearer ${String(access)}` } });
+    if (!r.ok) throw new Error(String(r.status));
+    await r.arrayBuffer();
+  }));
+  return results;
+}
+
+// ---- the two servers --------------------------------------------------------------------------
+const work = path.resolve('test/.tmp', `bench-${process.pid}`);
+mkdirSync(work, { recursive: true });
+const children: ChildProcess[] = [];
+const cleanups: Array<() => Promise<void>> = [async () => rmSync(work, { recursive: true, force: true })];
+process.on('exit', () => { for (const c of children) c.kill('SIGKILL'); });
+
+async function startPasserelle(): Promise<Server> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  writeFileSync(path.join(work, 'clients.json'), JSON.stringify([{ client_id: client.client_id, client_secret: client.client_secret, redirect_uris: [client.redirect_uri], grant_types: ['authorization_code', 'refresh_token'], first_party: true }]));
+  let databaseUrl = `file:${path.join(work, 'passerelle.db')}`;
+  const env: Record<string, string> = { NODE_ENV: 'production', PORT: String(port), ISSUER: url, CLIENTS_FILE: path.join(work, 'clients.json'), DATA_DIR: work, LOG_LEVEL: 'warn',
+    CAPTCHA: 'off', SIGNIN_IP_LIMIT: '1000000', COOKIE_KEYS: randomBytes(32).toString('hex'), SMTP_URL: 'smtp://127.0.0.1:9' };
+  if (values.pg) {
+    const schema = `bench_${process.pid}`;
+    const u = new URL(TEST_DATABASE_URL);
+    u.searchParams.set('schema', schema);
+    databaseUrl = u.toString();
+    Object.assign(env, { REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: `bench-${process.pid}:` });
+    cleanups.push(async () => {
+      const c = new pg.Client({ connectionString: TEST_DATABASE_URL });
+      await c.connect();
+      await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await c.end();
+    });
+  }
+  env['DATABASE_URL'] = databaseUrl;
+  // NODE_ENV=production wants an https issuer: the bench serves plain http on loopback.
+  env['NODE_ENV'] = 'test';
+  const profile = values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(values['cpu-prof'])] : [];
+  const child = await startProcess([...profile, ...tsxImport, 'src/main.ts'], env, url);
+  children.push(child);
+  const db = createDatabase(databaseUrl);
+  const hasher = await createPasswordHasher();
+  await createAccount(db, { email: EMAIL, passwordHash: await hasher.hash(PASSWORD), status: 'active', emailVerifiedAt: new Date() });
+  const seed = Number(values['seed-accounts'] ?? 0);
+  if (seed > 0) {
+    const started = performance.now();
+    const hash = await hasher.hash('Seeded-Password-2026');
+    for (let done = 0; done < seed; done += 5000) {
+      const batch = Array.from({ length: Math.min(5000, seed - done) }, (_, i) => {
+        const email = `seed-${done + i}@example.nc`;
+        return { id: randomBytes(16).toString('base64url'), email, emailNormalized: email, passwordHash: hash, status: 'active' };
+      });
+      await db.account.createMany({ data: batch });
+    }
+    console.log(`seeded ${seed} accounts in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  }
+  await db.$disconnect();
+  const extra = values.pg ? () => pidsNamed(['postgres', 'redis-server']) : () => [];
+  return { name: 'passerelle', url, mainPid: child.pid!, pids: () => [child.pid!, ...extra()] };
+}
+
+async function startBaseline(): Promise<Server> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = await startProcess([...tsxImport, 'test/bench/baseline-provider.ts'], { PORT: String(port), BENCH_CLIENT: JSON.stringify(client), BENCH_EMAIL: EMAIL, BENCH_PASSWORD: PASSWORD, NODE_ENV: 'production' }, url);
+  children.push(child);
+  return { name: 'baseline', url, mainPid: child.pid!, pids: () => [child.pid!] };
+}
+
+// ---- run and report ---------------------------------------------------------------------------
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+try {
+  const passerelle = await startPasserelle();
+  const baseline = await startBaseline();
+  const ours = await runScenarios(passerelle);
+  const theirs = await runScenarios(baseline);
+  const memory: Record<string, number> = {};
+  const rounds = Number(values.memory ?? 0);
+  if (rounds > 0) {
+    for (let round = 1; round <= 2; round += 1) {
+      let left = rounds;
+      await Promise.all(Array.from({ length: CONCURRENCY }, async () => { while (left-- > 0) await signIn(passerelle.url); }));
+      memory[`rssMbAfter${rounds * round}SignIns`] = Math.round(rssMb(passerelle.mainPid));
+    }
+  }
+  console.log(`\nPasserelle (${values.pg ? 'PostgreSQL + Redis' : 'SQLite'}) vs bare oidc-provider — ${CONCURRENCY} concurrent, ${values.duration} s per scenario, ${new Date().toISOString()}\n`);
+  console.log(['scenario', 'server', 'ops/s', 'p50 ms', 'p99 ms', 'CPU ms/op', 'ops/CPU-s', 'errors', 'ratio'].map((h) => h.padStart(11)).join(''));
+  for (const result of ours) {
+    const base = theirs.find((r) => r.scenario === result.scenario)!;
+    for (const row of [result, base]) {
+      console.log([row.scenario, row.server, fmt(row.opsPerSec), fmt(row.p50, 1), fmt(row.p99, 1), fmt(row.cpuMsPerOp, 2), fmt(row.opsPerCpuSecond), String(row.errors),
+        row === result ? `${fmt(result.opsPerCpuSecond / base.opsPerCpuSecond, 2)}x` : ''].map((c) => c.padStart(11)).join(''));
+    }
+  }
+  if (Object.keys(memory).length) console.log(`\nmemory: ${JSON.stringify(memory)}`);
+  console.log(JSON.stringify({ date: new Date().toISOString(), backend: values.pg ? 'postgresql+redis' : 'sqlite', concurrency: CONCURRENCY, durationSeconds: Number(values.duration), passerelle: ours, baseline: theirs, memory }));
+} finally {
+  for (const c of children) c.kill('SIGTERM');
+  await Promise.all(children.map((c) => new Promise((resolve) => (c.exitCode !== null ? resolve(null) : c.once('exit', resolve)))));
+  for (const cleanup of cleanups) await cleanup().catch(() => undefined);
+}
