@@ -10,7 +10,7 @@ import { createDemoPortal } from '../../src/demo/demo-portal.js';
 import { translator, type Locale } from '../../interactions/messages.js';
 import { chromiumAvailable, launchChromium } from '../support/chromium.js';
 import { uniqueEmail } from '../support/factories.js';
-import { codeIn, linkIn } from '../support/mail-catcher.js';
+import { linkIn } from '../support/mail-catcher.js';
 import { auditPage } from '../support/page-audit.js';
 import { serverForSuite } from '../support/suite.js';
 import { freePort } from '../support/test-server.js';
@@ -129,12 +129,12 @@ describeWithChromium('citizen journeys in Chromium', () => {
       await context.clearCookies();
       await page.goto(`${suite.server.url}/password/forgot`);
       await audit('forgot');
-      const beforeLink = suite.mail.to(current).length;
       await field(t('forgot.email')).fill(current);
-      await page.getByRole('button', { name: t('forgot.submit') }).click();
-      await audit('forgot-sent');
-      const resetMail = await suite.mail.waitFor(current, beforeLink + 1);
-      await page.goto(linkIn(resetMail, `${suite.server.issuer}/password/reset?token=`));
+      const resetLink = await suite.mail.nextLine(current, `${suite.server.issuer}/password/reset?token=`, async () => {
+        await page.getByRole('button', { name: t('forgot.submit') }).click();
+        await audit('forgot-sent');
+      });
+      await page.goto(resetLink);
       await audit('reset-link');
       password = 'Troisieme-Essai-88';
       await field(t('reset.password')).fill(password);
@@ -142,14 +142,12 @@ describeWithChromium('citizen journeys in Chromium', () => {
       await page.getByRole('button', { name: t('reset.submit') }).click();
       await expect(page.locator('h1').textContent()).resolves.toBe(t('reset.done.title'));
       await audit('reset-done');
-      await page.goto(linkIn(resetMail, `${suite.server.issuer}/password/reset?token=`));
+      await page.goto(resetLink);
       await audit('link-invalid');
 
       await page.goto(`${suite.server.url}/password/forgot`);
-      const beforeCode = suite.mail.to(current).length;
       await field(t('forgot.email')).fill(current);
-      await page.getByRole('button', { name: t('forgot.submit') }).click();
-      const code = codeIn(await suite.mail.waitFor(current, beforeCode + 1));
+      const code = await suite.mail.nextLine(current, /^\d{6}$/, () => page.getByRole('button', { name: t('forgot.submit') }).click());
       await page.getByRole('link', { name: t('forgot.sent.code') }).click();
       await audit('reset-code');
       expect(await field(t('reset.email')).inputValue()).toBe(current);
@@ -160,16 +158,17 @@ describeWithChromium('citizen journeys in Chromium', () => {
       await page.getByRole('button', { name: t('reset.submit') }).click();
       await expect(page.locator('h1').textContent()).resolves.toBe(t('reset.done.title'));
 
-      const before = suite.mail.to(current).length;
-      for (let i = 0; i < 3; i += 1) {
-        await page.goto(`${suite.server.url}/account`);
-        await field(t('login.email')).fill(current);
-        await field(t('login.password')).fill('Wrong-Password-1');
-        await page.getByRole('button', { name: t('login.submit') }).click();
-        expect(await page.getByRole('alert').first().textContent()).toBe(t('error.invalid_credentials'));
-      }
-      await audit('sign-in-error');
-      await page.goto(linkIn(await suite.mail.waitFor(current, before + 1), `${suite.server.issuer}/unlock?token=`));
+      const unlockLink = await suite.mail.nextLine(current, `${suite.server.issuer}/unlock?token=`, async () => {
+        for (let i = 0; i < 3; i += 1) {
+          await page.goto(`${suite.server.url}/account`);
+          await field(t('login.email')).fill(current);
+          await field(t('login.password')).fill('Wrong-Password-1');
+          await page.getByRole('button', { name: t('login.submit') }).click();
+          expect(await page.getByRole('alert').first().textContent()).toBe(t('error.invalid_credentials'));
+        }
+        await audit('sign-in-error');
+      });
+      await page.goto(unlockLink);
       await expect(page.locator('h1').textContent()).resolves.toBe(t('unlocked.text'));
       await audit('unlocked');
     }, 120_000);

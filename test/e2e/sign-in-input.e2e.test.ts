@@ -1,9 +1,12 @@
 // What the sign-in page does with bad input, scripted attacks and unusual clients.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import argon2 from 'argon2';
+import { createAccount } from '../../src/accounts/account.repository.js';
 import { availableBackends } from '../support/backends.js';
 import { Browser, formAction, hiddenInput, visibleText } from '../support/browser.js';
 import { createTestAccount, uniqueEmail } from '../support/factories.js';
 import { authorizationRequest, discover, oidc, submitLogin, type RpClient } from '../support/relying-party.js';
+import { serverForSuite } from '../support/suite.js';
 import { createTestStorage, startTestServer, type TestServer, type TestStorage } from '../support/test-server.js';
 
 const backends = await availableBackends();
@@ -118,5 +121,26 @@ describe.each(backends)('sign-in input on %s', (backend) => {
     const page = await new Browser(server.issuer).get('/interaction/unknown-uid');
     expect(page.status).toBe(400);
     expect(visibleText(page.html)).toContain('Cette demande de connexion a expiré');
+  });
+});
+
+describe('argon2 parameters', () => {
+  const upgradeClient: RpClient = { client_id: 'upgrade', client_secret: 'upgrade-secret-0123456789abcdef0123456789ab', redirect_uri: 'http://upgrade.test/cb' };
+  const suite = serverForSuite('sqlite', {
+    env: { ARGON2_MEMORY_KIB: '12288', ARGON2_TIME_COST: '3' },
+    clients: [{ client_id: upgradeClient.client_id, client_secret: upgradeClient.client_secret, redirect_uris: [upgradeClient.redirect_uri], first_party: true }],
+  });
+
+  test('come from the configuration, and an old hash is upgraded at the next successful sign-in', async () => {
+    const oldHash = await argon2.hash('Ancien-Format-2026', { type: argon2.argon2id, memoryCost: 8192, timeCost: 2, parallelism: 1 });
+    const account = await createAccount(suite.server.deps.db, { email: uniqueEmail('rehash'), passwordHash: oldHash, status: 'active', emailVerifiedAt: new Date() });
+    const config = await discover(suite.server.issuer, upgradeClient);
+    const browser = new Browser(suite.server.url);
+    const { page } = await browser.open((await authorizationRequest(config, upgradeClient)).url.toString());
+    await browser.fill(page, '/login', { email: account.email, password: 'Ancien-Format-2026' });
+    const upgraded = (await suite.server.deps.db.account.findUniqueOrThrow({ where: { id: account.id } })).passwordHash;
+    expect(upgraded).not.toBe(oldHash);
+    expect(upgraded).toMatch(/^\$argon2id\$v=19\$m=12288,p=1,t=3\$/);
+    expect(await argon2.verify(upgraded, 'Ancien-Format-2026')).toBe(true);
   });
 });

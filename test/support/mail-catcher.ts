@@ -65,6 +65,23 @@ export class MailCatcher {
     return this.to(address)[count - 1]!;
   }
 
+  /**
+   * Runs `action`, then waits for a message to the address holding a line that starts with
+   * `prefix` and is newer than any before: the answer does not depend on delivery order.
+   */
+  async nextLine(address: string, prefix: string | RegExp, action: () => Promise<unknown>, timeoutMs = 10_000): Promise<string> {
+    const matching = () => this.to(address).flatMap((mail) => (mail.text ?? '').split('\n').map((l) => l.trim())
+      .filter((l) => (typeof prefix === 'string' ? l.startsWith(prefix) : prefix.test(l))));
+    const before = matching().length;
+    await action();
+    const deadline = Date.now() + timeoutMs;
+    while (matching().length <= before) {
+      if (Date.now() > deadline) throw new Error(`no new line matching ${String(prefix)} for ${address}`);
+      await new Promise<void>((resolve) => { this.#waiters.push(resolve); setTimeout(resolve, 200); });
+    }
+    return matching().at(-1)!;
+  }
+
   async stop(): Promise<void> {
     const server = this.#server;
     this.#server = undefined;

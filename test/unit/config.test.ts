@@ -43,6 +43,12 @@ describe('configuration', () => {
     ['LOCKOUT_THRESHOLD', '0', 'LOCKOUT_THRESHOLD must be at least 1'],
     ['TRUST_PROXY', 'maybe', 'TRUST_PROXY'],
     ['REDIS_URL', 'localhost:6379', 'REDIS_URL must start with redis://'],
+    ['ARGON2_MEMORY_KIB', '1024', 'ARGON2_MEMORY_KIB must be at least 8192'],
+    ['ARGON2_PARALLELISM', '64', 'ARGON2_PARALLELISM must be at most 16'],
+    ['BRAND_COLOR', 'blue', 'BRAND_COLOR must be a colour like #000091'],
+    ['TIME_ZONE', 'Mars/Olympus', 'TIME_ZONE must be an IANA time zone'],
+    ['SMS_WEBHOOK_URL', 'not a url', 'SMS_WEBHOOK_URL must be an absolute URL'],
+    ['METRICS_TOKEN', 'short', 'METRICS_TOKEN needs 16 or more characters'],
   ])('sad path: a bad %s is named with how to fix it', (name, value, expected) => {
     expect(() => loadConfig({ [name]: value })).toThrow(expected);
   });
