@@ -19,6 +19,9 @@ export async function formBody(ctx: Context, next: Next) {
   await next();
 }
 
+/** A text field that may be absent (then empty), capped so a huge value is refused early. */
+export const textField = (max: number) => z.string().max(max).default('');
+
 /** Parses the form with a schema; the first problem becomes a FlowError naming the field. */
 export function readForm<T extends z.ZodType>(ctx: Context, schema: T): z.infer<T> {
   const result = schema.safeParse((ctx.request as { body?: unknown }).body ?? {});

@@ -13,12 +13,10 @@ import { changePassword } from '../../src/flows/password-change.flow.js';
 import { ACCOUNT_CONSOLE_CLIENT_ID, consoleSignOutUrl } from '../../src/oidc/account-console.js';
 import type { InteractionDeps } from '../interaction-deps.js';
 import { requireCsrfToken } from '../middleware/csrf.js';
-import { formBody, readForm } from '../middleware/form-body.js';
+import { formBody, readForm, textField } from '../middleware/form-body.js';
 import { signedIn, signedInPages, type SignedIn } from '../middleware/signed-in.js';
 import { renderPage } from '../render-page.js';
 import { fieldMessages, requestContext, translatorFor } from '../request-context.js';
-
-const text = (max: number) => z.string().max(max).default('');
 
 /** "Chrome on Linux" from a User-Agent header. */
 function browserName(userAgent: string | null): string | null {
@@ -64,22 +62,22 @@ export function accountRoutes(deps: InteractionDeps): Router {
     });
   }
 
-  form('/account/email', 'account-email', z.object({ email: text(254), emailConfirm: text(254), password: text(1024) }), async (ctx, fields, { account }) => {
+  form('/account/email', 'account-email', z.object({ email: textField(254), emailConfirm: textField(254), password: textField(1024) }), async (ctx, fields, { account }) => {
     await requestEmailChange(flows, account, fields, requestContext(ctx));
     await renderPage(ctx, 'account-email-sent', { email: fields.email.trim() });
   }, ({ email, emailConfirm }) => ({ email, emailConfirm }));
 
-  form('/account/password', 'account-password', z.object({ current: text(1024), password: text(1024), passwordConfirm: text(1024), endOtherSessions: z.literal('yes').optional() }), async (ctx, fields, { account, sessionUid }) => {
+  form('/account/password', 'account-password', z.object({ current: textField(1024), password: textField(1024), passwordConfirm: textField(1024), endOtherSessions: z.literal('yes').optional() }), async (ctx, fields, { account, sessionUid }) => {
     await changePassword(flows, account, { ...fields, endOtherSessions: fields.endOtherSessions === 'yes' }, sessionUid, requestContext(ctx));
     return '/account?done=password';
   });
 
-  form('/account/contact', 'account-contact', z.object({ phone: text(40), channel: text(10) }), async (ctx, fields, { account }) => {
+  form('/account/contact', 'account-contact', z.object({ phone: textField(40), channel: textField(10) }), async (ctx, fields, { account }) => {
     await updateContact(flows, account, fields, requestContext(ctx));
     return '/account?done=contact';
   }, (fields) => fields);
 
-  form('/account/delete', 'account-delete', z.object({ password: text(1024) }), async (ctx, fields, { account }) => {
+  form('/account/delete', 'account-delete', z.object({ password: textField(1024) }), async (ctx, fields, { account }) => {
     await deleteAccount(flows, account, fields.password, requestContext(ctx));
     await renderPage(ctx, 'account-deleted');
   });

@@ -11,18 +11,17 @@ import { accountById, deleteBySupport, disableBySupport, enableBySupport, findAc
 import { listSigningKeys, rotateSigningKeys } from '../../src/oidc/signing-keys.js';
 import type { InteractionDeps } from '../interaction-deps.js';
 import { requireCsrfToken } from '../middleware/csrf.js';
-import { formBody, readForm } from '../middleware/form-body.js';
+import { formBody, readForm, textField } from '../middleware/form-body.js';
 import { signedIn, signedInPages } from '../middleware/signed-in.js';
 import { renderPage } from '../render-page.js';
 
-const text = (max: number) => z.string().max(max).default('');
 const lines = (value: string) => value.split(/[\r\n]+/).map((line) => line.trim()).filter(Boolean);
 
 const ClientFields = z.object({
-  name: text(120),
-  redirectUris: text(4000),
-  postLogoutUris: text(4000),
-  clientUri: text(500),
+  name: textField(120),
+  redirectUris: textField(4000),
+  postLogoutUris: textField(4000),
+  clientUri: textField(500),
   firstParty: z.literal('yes').optional(),
   public: z.literal('yes').optional(),
 });
@@ -134,7 +133,7 @@ export function adminRoutes(deps: InteractionDeps): Router {
 
   // Audit log
   router.get('/audit', async (ctx) => {
-    const filters = z.object({ account: text(254), client: text(200), type: text(80), since: text(40) }).safeParse(ctx.query);
+    const filters = z.object({ account: textField(254), client: textField(200), type: textField(80), since: textField(40) }).safeParse(ctx.query);
     if (!filters.success) throw new FlowError('invalid_input');
     const { account, client, type, since } = filters.data;
     const sinceDate = since ? parseSince(since, flows.now()) : undefined;

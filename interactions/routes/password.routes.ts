@@ -7,21 +7,19 @@ import { FormError } from '../../src/errors.js';
 import { isResetLinkLive, requestPasswordReset, resetPasswordWithCode, resetPasswordWithLink } from '../../src/flows/password-reset.flow.js';
 import type { InteractionDeps } from '../interaction-deps.js';
 import { requireCsrfToken } from '../middleware/csrf.js';
-import { formBody, readForm } from '../middleware/form-body.js';
+import { formBody, readForm, textField } from '../middleware/form-body.js';
 import { renderPage } from '../render-page.js';
 import { fieldMessages, requestContext, translatorFor } from '../request-context.js';
-
-const text = (max: number) => z.string().max(max).default('');
 
 /** Remembers the address typed on /password/forgot, to prefill the code form in this browser. */
 const EMAIL_COOKIE = 'passerelle.reset-email';
 
 const ResetFields = z.object({
   token: z.string().max(128).optional(),
-  email: text(254),
-  code: text(32),
-  password: text(1024),
-  passwordConfirm: text(1024),
+  email: textField(254),
+  code: textField(32),
+  password: textField(1024),
+  passwordConfirm: textField(1024),
 });
 
 export function passwordRoutes({ flows, config }: InteractionDeps): Router {
@@ -31,7 +29,7 @@ export function passwordRoutes({ flows, config }: InteractionDeps): Router {
   router.get('/password/forgot', (ctx) => renderPage(ctx, 'forgot', { values: {} }));
 
   router.post('/password/forgot', formBody, requireCsrfToken, async (ctx) => {
-    const { email } = readForm(ctx, z.object({ email: text(254) }));
+    const { email } = readForm(ctx, z.object({ email: textField(254) }));
     try {
       await requestPasswordReset(flows, email, requestContext(ctx));
     } catch (error) {

@@ -7,22 +7,20 @@ import { FormError } from '../../src/errors.js';
 import { register, resendActivation, type ResumeTarget } from '../../src/flows/registration.flow.js';
 import type { InteractionDeps } from '../interaction-deps.js';
 import { requireCsrfToken } from '../middleware/csrf.js';
-import { formBody, readForm } from '../middleware/form-body.js';
+import { formBody, readForm, textField } from '../middleware/form-body.js';
 import { renderPage } from '../render-page.js';
 import { fieldMessages, requestContext, translatorFor } from '../request-context.js';
 
-const text = (max: number) => z.string().max(max).default('');
-
 const RegistrationFields = z.object({
-  email: text(254),
-  emailConfirm: text(254),
-  password: text(1024),
-  passwordConfirm: text(1024),
+  email: textField(254),
+  emailConfirm: textField(254),
+  password: textField(1024),
+  passwordConfirm: textField(1024),
   acceptTerms: z.literal('yes').optional(),
-  altcha: text(8192),
+  altcha: textField(8192),
 });
 
-const ResendFields = z.object({ email: text(254) });
+const ResendFields = z.object({ email: textField(254) });
 
 interface RegistrationPage { action: string; signInHref: string; uiLocales?: unknown; serviceName?: string }
 

@@ -72,6 +72,18 @@ function clientInput(values: CommandInput['values']): ClientInput {
   };
 }
 
+function adminRoleCommand(isAdmin: boolean): Command {
+  return {
+    usage: `user:${isAdmin ? 'grant' : 'revoke'}-admin <email>`,
+    summary: isAdmin ? 'give the admin role' : 'take the admin role away',
+    async run(input) {
+      const target = await account(input);
+      await setAdminRole(input.deps.flows, target, isAdmin, BY);
+      return isAdmin ? `granted the admin role to ${target.id}` : `revoked the admin role from ${target.id}`;
+    },
+  };
+}
+
 const date = (value: Date | null) => (value ? value.toISOString() : '-');
 
 export const COMMANDS: Record<string, Command> = {
@@ -130,24 +142,8 @@ export const COMMANDS: Record<string, Command> = {
       return `deleted ${target.id}`;
     },
   },
-  'user:grant-admin': {
-    usage: 'user:grant-admin <email>',
-    summary: 'give the admin role',
-    async run(input) {
-      const target = await account(input);
-      await setAdminRole(input.deps.flows, target, true, BY);
-      return `granted the admin role to ${target.id}`;
-    },
-  },
-  'user:revoke-admin': {
-    usage: 'user:revoke-admin <email>',
-    summary: 'take the admin role away',
-    async run(input) {
-      const target = await account(input);
-      await setAdminRole(input.deps.flows, target, false, BY);
-      return `revoked the admin role from ${target.id}`;
-    },
-  },
+  'user:grant-admin': adminRoleCommand(true),
+  'user:revoke-admin': adminRoleCommand(false),
   'client:list': {
     usage: 'client:list [--json]',
     summary: 'the relying parties',
