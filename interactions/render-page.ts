@@ -4,6 +4,18 @@ import { CSRF_FIELD } from './middleware/csrf.js';
 import { translator } from './messages.js';
 import { localeOf } from './request-context.js';
 
+// Intl formatters are costly to build: one per language and time zone, for the process's life.
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+function dateFormat(locale: string, timeZone: string): Intl.DateTimeFormat {
+  const key = `${locale}|${timeZone}`;
+  let format = dateFormats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone });
+    dateFormats.set(key, format);
+  }
+  return format;
+}
+
 export interface PageOptions { status?: number; uiLocales?: unknown }
 
 export async function renderPage(ctx: Context, view: string, locals: Record<string, unknown> = {}, options: PageOptions = {}) {
@@ -17,9 +29,7 @@ export async function renderPage(ctx: Context, view: string, locals: Record<stri
     brand,
     locale,
     t: translator(locale, { brand }),
-    formatDate: (date: Date | null | undefined) => date
-      ? new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: String(ctx.state['timeZone'] ?? 'UTC') }).format(date)
-      : '',
+    formatDate: (date: Date | null | undefined) => (date ? dateFormat(locale, String(ctx.state['timeZone'] ?? 'UTC')).format(date) : ''),
     // Where the language switch brings the visitor back (a GET page; a form result goes home).
     currentPath: ctx.method === 'GET' ? ctx.originalUrl : '/account',
     brandLogo: Boolean(ctx.state['brandLogo']),

@@ -14,8 +14,7 @@ export async function deleteAccount(deps: FlowDeps, account: Account, password: 
 
 /** Revokes everything the account holds and erases it; the goodbye email goes out last. */
 export async function eraseAccount(deps: FlowDeps, account: Account, request: RequestContext, by: string): Promise<void> {
-  for (const grant of await deps.sessions.grants(account.id)) await deps.sessions.revokeGrant(grant.grantId);
-  await deps.sessions.endAll(account.id);
+  await deps.sessions.revokeEverything(account.id);
   await deps.db.$transaction([
     deps.db.oneTimeToken.deleteMany({ where: { accountId: account.id } }),
     deps.db.sessionActivity.deleteMany({ where: { accountId: account.id } }),

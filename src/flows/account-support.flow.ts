@@ -1,11 +1,13 @@
 // What an admin does for a citizen who asks for help (CLI and admin console): find the account,
 // see its state, unlock, disable or enable, resend the activation email, delete, and the admin
 // role. Every action is audited with who did it.
+import { findAccountByEmail, findAccountById } from '../accounts/account.repository.js';
 import { normalizeEmail } from '../accounts/email.js';
 import { FlowError } from '../errors.js';
 import type { Account } from '../storage/prisma.js';
 import { eraseAccount } from './account-deletion.flow.js';
 import type { FlowDeps } from './flow-deps.js';
+import { ACTIVE_AGAIN } from './lockout.flow.js';
 import { sendActivation } from './registration.flow.js';
 
 /** An exact address, or part of one (at least 3 characters): at most 50 accounts. */
@@ -15,20 +17,17 @@ export async function findAccounts(deps: FlowDeps, query: string): Promise<Accou
   return deps.db.account.findMany({ where: { emailNormalized: { contains: needle } }, orderBy: { emailNormalized: 'asc' }, take: 50 });
 }
 
-export async function accountById(deps: FlowDeps, accountId: string): Promise<Account> {
-  const account = await deps.db.account.findUnique({ where: { id: accountId } });
+function found(account: Account | null): Account {
   if (!account) throw new FlowError('not_found');
   return account;
 }
 
-export async function accountByEmail(deps: FlowDeps, email: string): Promise<Account> {
-  const account = await deps.db.account.findUnique({ where: { emailNormalized: normalizeEmail(email) } });
-  if (!account) throw new FlowError('not_found');
-  return account;
-}
+export const accountById = async (deps: FlowDeps, accountId: string): Promise<Account> => found(await findAccountById(deps.db, accountId));
+
+export const accountByEmail = async (deps: FlowDeps, email: string): Promise<Account> => found(await findAccountByEmail(deps.db, email));
 
 export async function unlockBySupport(deps: FlowDeps, account: Account, by: string): Promise<boolean> {
-  const { count } = await deps.db.account.updateMany({ where: { id: account.id, status: 'locked' }, data: { status: 'active', failedLogins: 0, lockedUntil: null } });
+  const { count } = await deps.db.account.updateMany({ where: { id: account.id, status: 'locked' }, data: ACTIVE_AGAIN });
   if (count) await deps.audit.record('account.unlocked_by_admin', { accountId: account.id, detail: by });
   return count === 1;
 }
@@ -36,13 +35,12 @@ export async function unlockBySupport(deps: FlowDeps, account: Account, by: stri
 /** A disabled account cannot sign in; its sessions end and its grants and tokens are revoked. */
 export async function disableBySupport(deps: FlowDeps, account: Account, by: string): Promise<void> {
   await deps.db.account.update({ where: { id: account.id }, data: { status: 'disabled' } });
-  for (const grant of await deps.sessions.grants(account.id)) await deps.sessions.revokeGrant(grant.grantId);
-  await deps.sessions.endAll(account.id);
+  await deps.sessions.revokeEverything(account.id);
   await deps.audit.record('account.disabled', { accountId: account.id, detail: by });
 }
 
 export async function enableBySupport(deps: FlowDeps, account: Account, by: string): Promise<boolean> {
-  const { count } = await deps.db.account.updateMany({ where: { id: account.id, status: 'disabled' }, data: { status: 'active', failedLogins: 0, lockedUntil: null } });
+  const { count } = await deps.db.account.updateMany({ where: { id: account.id, status: 'disabled' }, data: ACTIVE_AGAIN });
   if (count) await deps.audit.record('account.enabled', { accountId: account.id, detail: by });
   return count === 1;
 }

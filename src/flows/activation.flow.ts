@@ -3,7 +3,7 @@
 import { redeemToken } from '../accounts/one-time-tokens.js';
 import { FlowError } from '../errors.js';
 import type { FlowDeps, RequestContext } from './flow-deps.js';
-import type { ResumeTarget } from './registration.flow.js';
+import { resumeTargetOf, type ResumeTarget } from './registration.flow.js';
 
 export interface Activation { accountId: string; resume?: ResumeTarget }
 
@@ -15,6 +15,5 @@ export async function activateAccount(deps: FlowDeps, token: unknown, request: R
   });
   if (count !== 1) throw new FlowError('link_invalid'); // deleted, or activated another way meanwhile
   await deps.audit.record('account.activated', { accountId, ip: request.ip });
-  const resume = payload['uid'] && payload['clientId'] ? { uid: payload['uid'], clientId: payload['clientId'] } : undefined;
-  return { accountId, resume };
+  return { accountId, resume: resumeTargetOf(payload) };
 }

@@ -2,21 +2,21 @@
 // request; a link goes to the NEW address and a notice to the old one; nothing changes until
 // the link is opened. An address taken meanwhile is refused then, not at request time, so the
 // form cannot be used to learn who has an account.
-import { findAccountByEmail } from '../accounts/account.repository.js';
+import { findAccountByEmail, findAccountById } from '../accounts/account.repository.js';
 import { normalizeEmail } from '../accounts/email.js';
 import { issueToken, redeemToken } from '../accounts/one-time-tokens.js';
 import { assertNoProblems, FlowError } from '../errors.js';
 import type { Account } from '../storage/prisma.js';
 import type { FlowDeps, RequestContext } from './flow-deps.js';
 import { verifyCurrentPassword } from './password-change.flow.js';
-import { emailProblem } from './registration.flow.js';
+import { emailConfirmProblem, emailProblem } from './form-rules.js';
 
 export interface EmailChangeForm { email: string; emailConfirm: string; password: string }
 
 export async function requestEmailChange(deps: FlowDeps, account: Account, form: EmailChangeForm, request: RequestContext): Promise<void> {
   assertNoProblems({
     email: emailProblem(form.email) ?? (normalizeEmail(form.email) === account.emailNormalized ? 'email_unchanged' : undefined),
-    emailConfirm: !form.emailConfirm.trim() ? 'required' : normalizeEmail(form.emailConfirm) !== normalizeEmail(form.email) ? 'emails_differ' : undefined,
+    emailConfirm: emailConfirmProblem(form.email, form.emailConfirm),
     password: form.password ? undefined : 'required',
   });
   await verifyCurrentPassword(deps, account, form.password, request);
@@ -31,7 +31,7 @@ export async function requestEmailChange(deps: FlowDeps, account: Account, form:
 export async function confirmEmailChange(deps: FlowDeps, token: unknown, request: RequestContext): Promise<{ email: string }> {
   const { accountId, payload } = await redeemToken(deps.tokens, token, 'email_change');
   const email = payload['email'];
-  const account = await deps.db.account.findUnique({ where: { id: accountId } });
+  const account = await findAccountById(deps.db, accountId);
   if (!email || !account) throw new FlowError('link_invalid');
   const taken = await findAccountByEmail(deps.db, email);
   if (taken && taken.id !== accountId) throw new FlowError('email_taken');

@@ -5,7 +5,8 @@ import { issueToken, redeemToken } from '../accounts/one-time-tokens.js';
 import type { Account } from '../storage/prisma.js';
 import type { FlowDeps, RequestContext } from './flow-deps.js';
 
-const ACTIVE_AGAIN = { status: 'active', failedLogins: 0, lockedUntil: null } as const;
+/** What lifting a lock (or a disablement) writes. */
+export const ACTIVE_AGAIN = { status: 'active', failedLogins: 0, lockedUntil: null } as const;
 
 /** A lock whose time is over is lifted before the password is even checked. */
 export async function expireLockIfDue(deps: FlowDeps, account: Account): Promise<Account> {

@@ -3,7 +3,7 @@
 import { assertNoProblems, FlowError, FormError } from '../errors.js';
 import type { Account } from '../storage/prisma.js';
 import type { FlowDeps, RequestContext } from './flow-deps.js';
-import { newPasswordProblems } from './registration.flow.js';
+import { newPasswordProblems } from './form-rules.js';
 
 /** The current password, as a field problem when wrong; failures count like sign-in failures. */
 export async function verifyCurrentPassword(deps: FlowDeps, account: Account, password: string, request: RequestContext, field = 'password'): Promise<void> {

@@ -1,11 +1,11 @@
 // Forgotten password (SPEC §6–7, seed 000): one answer whether or not the address has an
 // account; an email with a link and a 6-digit code; the new password replaces the old one,
 // lifts a lockout, proves the address of a pending account, and ends every session.
-import { findAccountByEmail } from '../accounts/account.repository.js';
+import { findAccountByEmail, findAccountById } from '../accounts/account.repository.js';
 import { discardTokens, issueToken, isLiveToken, redeemCode, redeemToken, type RedeemedToken } from '../accounts/one-time-tokens.js';
 import { assertNoProblems, FlowError, FormError } from '../errors.js';
 import type { FlowDeps, RequestContext } from './flow-deps.js';
-import { emailProblem, guardPublicForm, newPasswordProblems } from './registration.flow.js';
+import { emailProblem, guardPublicForm, newPasswordProblems } from './form-rules.js';
 
 export async function requestPasswordReset(deps: FlowDeps, email: string, request: RequestContext): Promise<void> {
   await guardPublicForm(deps, request);
@@ -54,7 +54,7 @@ export async function resetPasswordWithCode(deps: FlowDeps, form: NewPassword & 
 }
 
 async function completeReset(deps: FlowDeps, { accountId }: RedeemedToken, password: string, request: RequestContext): Promise<void> {
-  const account = await deps.db.account.findUnique({ where: { id: accountId } });
+  const account = await findAccountById(deps.db, accountId);
   if (!account || account.status === 'disabled') throw new FlowError('link_invalid');
   await deps.db.account.update({
     where: { id: accountId },

@@ -2,11 +2,11 @@
 // new address, address already taken, address still pending — so the form cannot be used to
 // learn who has an account; the owner of a taken address is told by email instead.
 import { createAccount, findAccountByEmail } from '../accounts/account.repository.js';
-import { looksLikeEmail, normalizeEmail } from '../accounts/email.js';
+import { looksLikeEmail } from '../accounts/email.js';
 import { issueToken, livePayload } from '../accounts/one-time-tokens.js';
-import { passwordProblem } from '../accounts/password-policy.js';
-import { assertNoProblems, FlowError, FormError, type FieldProblem } from '../errors.js';
+import { assertNoProblems, FlowError, FormError } from '../errors.js';
 import type { FlowDeps, RequestContext } from './flow-deps.js';
+import { emailConfirmProblem, emailProblem, guardPublicForm, newPasswordProblems } from './form-rules.js';
 
 export interface RegistrationForm {
   email: string;
@@ -20,28 +20,11 @@ export interface RegistrationForm {
 /** The authorization request to finish once the account is activated. */
 export interface ResumeTarget { uid: string; clientId: string }
 
-export function emailProblem(email: string): FieldProblem | undefined {
-  if (!email.trim()) return 'required';
-  return looksLikeEmail(email) ? undefined : 'email_invalid';
-}
-
-export function newPasswordProblems(password: string, passwordConfirm: string, email?: string) {
-  return {
-    password: password ? passwordProblem(password, { email }) : 'required',
-    passwordConfirm: !passwordConfirm ? 'required' : passwordConfirm !== password ? 'passwords_differ' : undefined,
-  } satisfies Record<string, FieldProblem | undefined>;
-}
-
-/** Refuses the form when the client address has sent too many. */
-export async function guardPublicForm(deps: FlowDeps, request: RequestContext): Promise<void> {
-  if (!(await deps.throttles.formsPerIp.hit(request.ip ?? 'unknown'))) throw new FlowError('too_many_attempts');
-}
-
 export async function register(deps: FlowDeps, form: RegistrationForm, request: RequestContext, resume?: ResumeTarget): Promise<void> {
   await guardPublicForm(deps, request);
   assertNoProblems({
     email: emailProblem(form.email),
-    emailConfirm: !form.emailConfirm.trim() ? 'required' : normalizeEmail(form.emailConfirm) !== normalizeEmail(form.email) ? 'emails_differ' : undefined,
+    emailConfirm: emailConfirmProblem(form.email, form.emailConfirm),
     ...newPasswordProblems(form.password, form.passwordConfirm, form.email),
     acceptTerms: form.acceptTerms ? undefined : 'terms_required',
   });
@@ -81,10 +64,11 @@ export async function register(deps: FlowDeps, form: RegistrationForm, request: 
   await sendActivation(deps, account.id, account.email, request, resume);
 }
 
-async function resumeOf(deps: FlowDeps, accountId: string): Promise<ResumeTarget | undefined> {
-  const payload = await livePayload(deps.tokens, accountId, 'activation');
-  return payload?.['uid'] && payload['clientId'] ? { uid: payload['uid'], clientId: payload['clientId'] } : undefined;
-}
+/** The authorization request an activation token carries, if any. */
+export const resumeTargetOf = (payload: Record<string, string> | undefined): ResumeTarget | undefined =>
+  (payload?.['uid'] && payload['clientId'] ? { uid: payload['uid'], clientId: payload['clientId'] } : undefined);
+
+const resumeOf = async (deps: FlowDeps, accountId: string) => resumeTargetOf(await livePayload(deps.tokens, accountId, 'activation'));
 
 export async function sendActivation(deps: FlowDeps, accountId: string, email: string, request: RequestContext, resume: ResumeTarget | undefined) {
   const { token } = await issueToken(deps.tokens, { accountId, purpose: 'activation', payload: resume ? { ...resume } : undefined });

@@ -4,6 +4,7 @@
 import type { Redis } from 'ioredis';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { Database } from '../storage/prisma.js';
+import { accountIndexKey } from './adapters/redis-adapter.js';
 import { storageKey } from './adapters/stored-payload.js';
 
 export interface SessionSummary { uid: string; loginTs?: number; expiresAt?: number }
@@ -18,6 +19,8 @@ export interface AccountSessions {
   grants(accountId: string): Promise<GrantSummary[]>;
   /** Deletes a grant and every token issued under it: the service's next refresh fails. */
   revokeGrant(grantId: string): Promise<void>;
+  /** Every grant and token revoked, every session ended (account deleted or disabled). */
+  revokeEverything(accountId: string): Promise<void>;
 }
 
 type AdapterFor = (model: string) => Adapter;
@@ -28,7 +31,7 @@ const summaryOf = (payload: AdapterPayload): SessionSummary =>
 const grantOf = (payload: AdapterPayload): GrantSummary | undefined =>
   (typeof payload.jti === 'string' && typeof payload['clientId'] === 'string' ? { grantId: payload.jti, clientId: payload['clientId'] } : undefined);
 
-function databaseStore(db: Database, now: () => Date): Omit<AccountSessions, 'revokeGrant'> {
+function databaseStore(db: Database, now: () => Date): Omit<AccountSessions, 'revokeGrant' | 'revokeEverything'> {
   const rows = (type: string, accountId: string) =>
     db.oidcPayload.findMany({ where: { type, accountId, OR: [{ expiresAt: null }, { expiresAt: { gt: now() } }] }, select: { payload: true } })
       .then((found) => found.map((row) => JSON.parse(row.payload) as AdapterPayload));
@@ -42,7 +45,7 @@ function databaseStore(db: Database, now: () => Date): Omit<AccountSessions, 're
   };
 }
 
-function redisStore(redis: Redis): Omit<AccountSessions, 'revokeGrant'> {
+function redisStore(redis: Redis): Omit<AccountSessions, 'revokeGrant' | 'revokeEverything'> {
   async function members(index: string): Promise<Array<{ key: string; payload: AdapterPayload }>> {
     const keys = await redis.smembers(index);
     const payloads = await Promise.all(keys.map((key) => redis.hget(key, 'payload')));
@@ -52,7 +55,7 @@ function redisStore(redis: Redis): Omit<AccountSessions, 'revokeGrant'> {
     return found.filter((entry): entry is { key: string; payload: AdapterPayload } => entry.payload !== undefined);
   }
   async function endWhere(accountId: string, ends: (summary: SessionSummary) => boolean): Promise<number> {
-    const index = `account-sessions:${accountId}`;
+    const index = accountIndexKey('Session', accountId);
     const doomed = (await members(index)).filter((entry) => ends(summaryOf(entry.payload)));
     if (doomed.length === 0) return 0;
     const keys = doomed.flatMap((entry) => [entry.key, `Session:uid:${storageKey(String(entry.payload['uid']))}`]);
@@ -60,20 +63,25 @@ function redisStore(redis: Redis): Omit<AccountSessions, 'revokeGrant'> {
     return doomed.length;
   }
   return {
-    list: async (accountId) => (await members(`account-sessions:${accountId}`)).map((entry) => summaryOf(entry.payload)),
+    list: async (accountId) => (await members(accountIndexKey('Session', accountId))).map((entry) => summaryOf(entry.payload)),
     end: async (accountId, uid) => (await endWhere(accountId, (s) => s.uid === uid)) > 0,
     endAll: (accountId, keepUid) => endWhere(accountId, (s) => s.uid !== keepUid),
-    grants: async (accountId) => (await members(`account-grants:${accountId}`)).map((entry) => grantOf(entry.payload)).filter((g): g is GrantSummary => g !== undefined),
+    grants: async (accountId) => (await members(accountIndexKey('Grant', accountId))).map((entry) => grantOf(entry.payload)).filter((g): g is GrantSummary => g !== undefined),
   };
 }
 
 export function createAccountSessions(db: Database, redis: Redis | undefined, now: () => Date, adapterFor: AdapterFor): AccountSessions {
   const store = redis ? redisStore(redis) : databaseStore(db, now);
+  async function revokeGrant(grantId: string) {
+    await adapterFor('RefreshToken').revokeByGrantId(grantId);
+    await adapterFor('Grant').destroy(grantId);
+  }
   return {
     ...store,
-    async revokeGrant(grantId) {
-      await adapterFor('RefreshToken').revokeByGrantId(grantId);
-      await adapterFor('Grant').destroy(grantId);
+    revokeGrant,
+    async revokeEverything(accountId) {
+      for (const grant of await store.grants(accountId)) await revokeGrant(grant.grantId);
+      await store.endAll(accountId);
     },
   };
 }

@@ -52,16 +52,21 @@ export class MailCatcher {
     return this.messages.filter((m) => [m.to].flat().some((to) => to?.value.some((v) => v.address?.toLowerCase() === wanted)));
   }
 
-  /** Waits until `count` messages have reached the address; returns the last one. */
-  async waitFor(address: string, count = 1, timeoutMs = 10_000): Promise<ParsedMail> {
+  /** Resolves once `done()` holds, re-checking at each arrival (and every 200 ms). */
+  async #until(done: () => boolean, timeoutMs: number, failure: () => string): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    while (this.to(address).length < count) {
-      if (Date.now() > deadline) throw new Error(`expected ${count} message(s) to ${address}, got ${this.to(address).length}`);
+    while (!done()) {
+      if (Date.now() > deadline) throw new Error(failure());
       await new Promise<void>((resolve) => {
         this.#waiters.push(resolve);
         setTimeout(resolve, 200);
       });
     }
+  }
+
+  /** Waits until `count` messages have reached the address; returns the last one. */
+  async waitFor(address: string, count = 1, timeoutMs = 10_000): Promise<ParsedMail> {
+    await this.#until(() => this.to(address).length >= count, timeoutMs, () => `expected ${count} message(s) to ${address}, got ${this.to(address).length}`);
     return this.to(address)[count - 1]!;
   }
 
@@ -74,11 +79,7 @@ export class MailCatcher {
       .filter((l) => (typeof prefix === 'string' ? l.startsWith(prefix) : prefix.test(l))));
     const before = matching().length;
     await action();
-    const deadline = Date.now() + timeoutMs;
-    while (matching().length <= before) {
-      if (Date.now() > deadline) throw new Error(`no new line matching ${String(prefix)} for ${address}`);
-      await new Promise<void>((resolve) => { this.#waiters.push(resolve); setTimeout(resolve, 200); });
-    }
+    await this.#until(() => matching().length > before, timeoutMs, () => `no new line matching ${String(prefix)} for ${address}`);
     return matching().at(-1)!;
   }
 

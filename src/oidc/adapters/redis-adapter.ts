@@ -14,6 +14,9 @@ import { indexFields, sealPayload, storageKey, unsealPayload } from './stored-pa
 /** Models indexed per account, and the name of their index. */
 const ACCOUNT_INDEXES: Record<string, string> = { Session: 'account-sessions', Grant: 'account-grants' };
 
+/** The Redis set holding the keys of an account's payloads of one model (Session or Grant). */
+export const accountIndexKey = (model: 'Session' | 'Grant', accountId: string): string => `${ACCOUNT_INDEXES[model]}:${accountId}`;
+
 const GRANTABLE = new Set(['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest', 'PreAuthorizedCode']);
 
 export class RedisAdapter implements Adapter {
@@ -41,7 +44,7 @@ export class RedisAdapter implements Adapter {
     if (index.userCode) { multi.set(`${this.model}:userCode:${index.userCode}`, key); expire(`${this.model}:userCode:${index.userCode}`); }
     const accountIndex = ACCOUNT_INDEXES[this.model];
     if (accountIndex && index.accountId) {
-      const indexKey = `${accountIndex}:${index.accountId}`;
+      const indexKey = accountIndexKey(this.model as 'Session' | 'Grant', index.accountId);
       multi.sadd(indexKey, key);
       if (expiresIn) multi.expire(indexKey, expiresIn, 'GT'), multi.expire(indexKey, expiresIn, 'NX');
     }
