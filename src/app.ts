@@ -1,6 +1,8 @@
-// buildApp(deps): security headers → health → assets → our pages → oidc-provider.
+// buildRequestHandler(deps): discovery and JWKS from memory; then Koa: security headers →
+// health → assets → our pages → oidc-provider.
 // The only module in src/ that imports from interactions/.
 import { randomUUID } from 'node:crypto';
+import type { RequestListener } from 'node:http';
 import Koa from 'koa';
 import type Provider from 'oidc-provider';
 import mount from 'koa-mount';
@@ -8,6 +10,7 @@ import serve from 'koa-static';
 import views from 'koa-views';
 import type { Deps, UserInterface } from './deps.js';
 import { trackAuthorizations } from './oidc/authorization-tracking.js';
+import { publicMetadataCache } from './oidc/public-metadata.js';
 import { healthRoutes } from './ops/health.js';
 import { metricsRoute } from './ops/metrics.js';
 import { altchaWidgetDir, publicDir, viewsDir } from './paths.js';
@@ -20,15 +23,13 @@ import { providerPages } from '../interactions/provider-pages.js';
 /** What interactions/ gives the core: pages oidc-provider renders, and the email templates. */
 export const userInterface: UserInterface = { pages: providerPages, renderMail };
 
-/** Discovery and JWKS change only with a key rotation: let clients and proxies cache them briefly. */
-async function publicMetadataCaching(ctx: Koa.Context, next: Koa.Next) {
-  await next();
-  if (ctx.method === 'GET' && ctx.status === 200 && (ctx.path === '/.well-known/openid-configuration' || ctx.path === '/jwks')) {
-    ctx.set('Cache-Control', 'public, max-age=300');
-  }
+/** The server's request listener: discovery and JWKS from memory, everything else through Koa. */
+export function buildRequestHandler(deps: Deps): RequestListener {
+  const metadata = publicMetadataCache(() => deps.provider);
+  return metadata.serve(buildApp(deps, metadata.capture).callback(), deps.metrics.observeCached);
 }
 
-export function buildApp(deps: Deps): Koa {
+function buildApp(deps: Deps, captureMetadata: Koa.Middleware): Koa {
   const { config, log } = deps;
   const app = new Koa();
   app.keys = deps.cookieKeys;
@@ -61,7 +62,7 @@ export function buildApp(deps: Deps): Koa {
   app.use(mount('/assets', serve(publicDir, { maxage: 24 * 60 * 60 * 1000 })));
   // Compiled templates are cached except in development, where edits show at once.
   app.use(views(viewsDir, { extension: 'pug', options: { cache: config.NODE_ENV !== 'development' } }));
-  app.use(publicMetadataCaching);
+  app.use(captureMetadata);
   const activationTickets = createSignedTickets(deps.cookieKeys, 'activation-resume', deps.flows.now);
   const router = createInteractionRouter({ get provider() { return deps.provider; }, flows: deps.flows, config, activationTickets, reloadKeys: () => deps.reloadKeys() }, deps.cookieKeys[0]!);
   app.use(router.routes());

@@ -2,7 +2,8 @@
 // apply clients, listen. Any failure before listening stops the start.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { buildApp, userInterface } from './app.js';
+import { createServer } from 'node:http';
+import { buildRequestHandler, userInterface } from './app.js';
 import { readClientsFile } from './config/clients.js';
 import type { Config } from './config/env.js';
 import { applyClientsFile } from './clients/client-registry.js';
@@ -28,7 +29,7 @@ export async function startServer(config: Config, overrides: DepsOverrides = {})
     await deps.close();
     throw error;
   }
-  const server = buildApp(deps).listen(config.PORT);
+  const server = createServer(buildRequestHandler(deps)).listen(config.PORT);
   await new Promise<void>((resolve, reject) => server.once('listening', resolve).once('error', reject));
   const { port } = server.address() as AddressInfo;
   deps.log.info({ port, issuer: config.ISSUER, database: config.DATABASE_URL.split(':')[0], redis: Boolean(config.REDIS_URL) }, 'Passerelle is listening');

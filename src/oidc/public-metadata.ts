@@ -1,0 +1,89 @@
+// Discovery and JWKS from memory. Both documents change only when the provider is rebuilt (a
+// key rotation), yet relying parties fetch them constantly. The first answer oidc-provider gives
+// for a provider instance is kept, bytes and headers, and later requests are answered from that
+// copy before Koa runs: the same body, the same headers (security headers, Cache-Control, CORS as
+// oidc-provider sets it), plus an ETag and 304 for conditional requests.
+import { createHash, randomUUID } from 'node:crypto';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { Context, Next } from 'koa';
+import type Provider from 'oidc-provider';
+
+/** The documents served from memory, by path, and the route name used in metrics. */
+const PUBLIC_DOCUMENTS: Record<string, string> = {
+  '/.well-known/openid-configuration': 'oidc:discovery',
+  '/jwks': 'oidc:jwks',
+};
+
+/** Headers that belong to one request and are set again on every answer. */
+const PER_REQUEST_HEADERS = new Set(['x-request-id', 'access-control-allow-origin', 'vary', 'date', 'connection', 'keep-alive']);
+
+interface StoredDocument {
+  route: string;
+  body: Buffer;
+  etag: string;
+  /** Name/value pairs, flattened once for writeHead. */
+  headers: string[];
+}
+
+export interface PublicMetadataCache {
+  /** Koa middleware that keeps oidc-provider's first 200 answer for each document. */
+  capture: (ctx: Context, next: Next) => Promise<void>;
+  /** Wraps the Koa callback: answers cached documents, hands everything else to Koa. */
+  serve(koa: RequestListener, onServed: (route: string, seconds: number) => void): RequestListener;
+}
+
+/** `current` is read per request: a rebuilt provider starts with an empty cache. */
+export function publicMetadataCache(current: () => Provider): PublicMetadataCache {
+  const stored = new WeakMap<Provider, Map<string, StoredDocument>>();
+  const documentsOf = (provider: Provider) => {
+    let documents = stored.get(provider);
+    if (!documents) stored.set(provider, documents = new Map());
+    return documents;
+  };
+
+  function answer(req: IncomingMessage, res: ServerResponse, document: StoredDocument) {
+    const notModified = req.headers['if-none-match'] === document.etag;
+    res.writeHead(notModified ? 304 : 200, [
+      ...document.headers,
+      'ETag', document.etag,
+      'Vary', 'Origin',
+      'Access-Control-Allow-Origin', req.headers.origin ?? '*',
+      'X-Request-Id', randomUUID(),
+      ...(notModified ? [] : ['Content-Length', String(document.body.length)]),
+    ]);
+    res.end(notModified || req.method === 'HEAD' ? undefined : document.body);
+  }
+
+  return {
+    async capture(ctx, next) {
+      const provider = current();
+      await next();
+      const route = PUBLIC_DOCUMENTS[ctx.path];
+      if (!route || ctx.method !== 'GET' || ctx.status !== 200 || typeof ctx.body !== 'object' || ctx.body === null) return;
+      // Both change only with a key rotation: clients and proxies may keep them five minutes.
+      ctx.set('Cache-Control', 'public, max-age=300');
+      const body = Buffer.from(JSON.stringify(ctx.body));
+      const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+      ctx.set('ETag', etag);
+      const headers = Object.entries(ctx.response.headers)
+        .filter(([name]) => !PER_REQUEST_HEADERS.has(name) && name !== 'content-length' && name !== 'etag')
+        .flatMap(([name, value]) => [name, String(value)]);
+      documentsOf(provider).set(ctx.path, { route, body, etag, headers });
+    },
+    serve(koa, onServed) {
+      return (req, res) => {
+        if (req.method === 'GET' || req.method === 'HEAD') {
+          const started = performance.now();
+          const path = req.url?.split('?', 1)[0] ?? '';
+          const document = PUBLIC_DOCUMENTS[path] && stored.get(current())?.get(path);
+          if (document) {
+            answer(req, res, document);
+            onServed(document.route, (performance.now() - started) / 1000);
+            return;
+          }
+        }
+        void koa(req, res);
+      };
+    },
+  };
+}
