@@ -29,6 +29,7 @@ COPY --from=build /app/dist ./dist
 COPY --from=build /app/src ./src
 COPY --from=build /app/prisma ./prisma
 COPY --from=build /app/interactions ./interactions
+COPY scripts/start.sh ./scripts/start.sh
 COPY clients.json ./clients.json
 USER passerelle
 EXPOSE 3000
@@ -36,4 +37,4 @@ VOLUME ["/app/data"]
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # main.js applies pending migrations, then serves. Operators: docker exec <container> npm run admin -- --help
-CMD ["node", "dist/src/main.js"]
+CMD ["sh", "scripts/start.sh"]

@@ -11,4 +11,6 @@ export interface InteractionDeps {
   activationTickets: SignedTickets;
   /** Rebuilds the provider after a key rotation on this instance (others follow within 30 s). */
   reloadKeys(): Promise<boolean>;
+  /** Tells every instance's client cache that a client changed. */
+  clientsChanged(clientId: string): Promise<void>;
 }

@@ -20,6 +20,7 @@ import { createThrottles, DEFAULT_LIMITS, type ThrottleLimits } from './security
 import { createLogger, type Logger } from './log.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
 import { createOidcAdapterFactory } from './oidc/adapters/adapter-factory.js';
+import { createClientCache, type ClientCache } from './oidc/adapters/client-cache.js';
 import { createProvider, type ProviderPages } from './oidc/provider.js';
 import { holdProvider } from './oidc/provider-holder.js';
 import { loadSigningKeys } from './oidc/signing-keys.js';
@@ -35,6 +36,8 @@ export interface Deps {
   /** Reloads the signing keys now (after a rotation); true when they changed. */
   reloadKeys(): Promise<boolean>;
   flows: FlowDeps;
+  /** Clients read by the provider, kept in memory for a few seconds; tell it about changes. */
+  clientCache: ClientCache;
   outbox: Outbox;
   metrics: Metrics;
   mailWorker: MailWorker;
@@ -78,7 +81,8 @@ export async function createDeps(config: Config, ui: UserInterface, overrides: D
   const redis = config.REDIS_URL ? createRedis(config.REDIS_URL, config.REDIS_PREFIX) : undefined;
   const cookieKeys = config.COOKIE_KEYS ?? await developmentCookieKeys(config.DATA_DIR);
   const metrics = createMetrics();
-  const adapterFor = createOidcAdapterFactory(db, redis, now);
+  const clientCache = await createClientCache(redis, log);
+  const adapterFor = createOidcAdapterFactory(db, redis, now, clientCache);
   const pairwiseSalt = await sharedSecret(db, 'pairwise_salt');
   const providers = await holdProvider({
     load: () => loadSigningKeys(db, config.JWKS_FILE, now),
@@ -128,13 +132,14 @@ export async function createDeps(config: Config, ui: UserInterface, overrides: D
   };
   const worker = mailWorker;
   return {
-    config, db, redis, flows, outbox, metrics, mailWorker: worker, log, cookieKeys,
+    config, db, redis, flows, clientCache, outbox, metrics, mailWorker: worker, log, cookieKeys,
     get provider() { return providers.current; },
     reloadKeys: () => providers.refresh(),
     async close() {
       providers.stop();
       await worker.stop();
       transport.close();
+      await clientCache.close();
       await db.$disconnect();
       if (redis) await redis.quit().catch(() => redis.disconnect());
     },

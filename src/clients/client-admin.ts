@@ -14,7 +14,14 @@ export class ClientAdminError extends Error {
   override name = 'ClientAdminError';
 }
 
-export interface ClientAdminDeps { db: Database; now: () => Date; audit: AuditLog; provider: () => Provider }
+export interface ClientAdminDeps {
+  db: Database;
+  now: () => Date;
+  audit: AuditLog;
+  provider: () => Provider;
+  /** Tells the client cache of every instance that a client changed. */
+  clientsChanged: (clientId: string) => Promise<void>;
+}
 
 export interface ClientInput {
   name?: string | undefined;
@@ -57,6 +64,7 @@ async function store(deps: ClientAdminDeps, metadata: ClientMetadata): Promise<C
     throw new ClientAdminError((error as Error).message.replace(/^client: /, ''));
   }
   await saveClient(deps.db, deps.now, checked);
+  await deps.clientsChanged(checked.client_id);
   return checked;
 }
 
@@ -118,6 +126,7 @@ export async function removeClient(deps: ClientAdminDeps, clientId: string, by: 
   if (clientId === ACCOUNT_CONSOLE_CLIENT_ID) throw new ClientAdminError('the account console\'s own client cannot be removed');
   await storedMetadata(deps, clientId);
   await new PrismaAdapter('Client', deps.db, deps.now).destroy(clientId);
+  await deps.clientsChanged(clientId);
   await deps.db.serviceConnection.deleteMany({ where: { clientId } });
   await deps.audit.record('client.removed', { clientId, detail: by });
 }

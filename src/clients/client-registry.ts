@@ -20,7 +20,10 @@ export async function saveClient(db: Database, now: () => Date, metadata: Client
 }
 
 /** Validates every client first, then writes them all: a bad file changes nothing. */
-export async function applyClientsFile(provider: Provider, db: Database, now: () => Date, clients: ClientMetadata[], file: string): Promise<void> {
+export async function applyClientsFile(provider: Provider, db: Database, now: () => Date, clients: ClientMetadata[], file: string, changed: (clientId: string) => Promise<void>): Promise<void> {
   for (const client of clients) await validateClientMetadata(provider, client, `${file}: client "${client.client_id}"`);
-  for (const client of clients) await saveClient(db, now, client);
+  for (const client of clients) {
+    await saveClient(db, now, client);
+    await changed(client.client_id);
+  }
 }

@@ -22,9 +22,13 @@ export function postgresSchemaOf(databaseUrl: string): string | undefined {
   return new URL(databaseUrl).searchParams.get('schema') ?? undefined;
 }
 
+export const SQLITE_BUSY_TIMEOUT_MS = 10_000;
+
 export function createAdapterFactory(databaseUrl: string): SqlMigrationAwareDriverAdapterFactory {
   if (providerOf(databaseUrl) === 'sqlite') {
-    return new PrismaLibSql({ url: `file:${sqliteFilePath(databaseUrl)}` });
+    // Every pooled connection waits up to 10 s for a writer (the server and the operator CLI
+    // share the file) instead of failing with "database is locked".
+    return new PrismaLibSql({ url: `file:${sqliteFilePath(databaseUrl)}`, timeout: SQLITE_BUSY_TIMEOUT_MS });
   }
   const schema = postgresSchemaOf(databaseUrl);
   const url = new URL(databaseUrl);

@@ -41,10 +41,16 @@ function pidsNamed(names: string[]): number[] {
     try { return names.includes(readFileSync(`/proc/${pid}/comm`, 'utf8').trim()); } catch { return false; }
   });
 }
+/** The V8 heap (in use, reserved) from the process metrics Passerelle publishes at /metrics. */
+async function heapMb(url: string): Promise<{ used: number; total: number }> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const read = (name: string) => Math.round(Number(new RegExp(`^passerelle_process_nodejs_heap_size_${name}_bytes (\\d+)`, 'm').exec(text)?.[1] ?? 0) / 2 ** 20);
+  return { used: read('used'), total: read('total') };
+}
 const totalCpuMs = (pids: number[]) => pids.reduce((sum, pid) => { try { return sum + cpuTicks(pid); } catch { return sum; } }, 0) * (1000 / CLK_TCK);
 
-async function startProcess(args: string[], env: Record<string, string>, url: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+async function startProcess(args: string[], env: Record<string, string>, url: string, command = process.execPath): Promise<ChildProcess> {
+  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (c) => { output += c; });
   child.stderr!.on('data', (c) => { output += c; });
@@ -161,7 +167,8 @@ async function startPasserelle(): Promise<Server> {
   // NODE_ENV=production wants an https issuer: the bench serves plain http on loopback.
   env['NODE_ENV'] = 'test';
   const profile = values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(values['cpu-prof'])] : [];
-  const child = await startProcess([...profile, ...tsxImport, 'src/main.ts'], env, url);
+  // What `npm start` runs: the compiled build (`npm run bench` builds it first), with its memory settings.
+  const child = await startProcess(['scripts/start.sh', ...profile], env, url, '/bin/sh');
   children.push(child);
   const db = createDatabase(databaseUrl);
   const hasher = await createPasswordHasher();
@@ -223,6 +230,9 @@ try {
       let left = rounds;
       await Promise.all(Array.from({ length: CONCURRENCY }, async () => { while (left-- > 0) await signIn(passerelle.url); }));
       memory[`rssMbAfter${rounds * round}SignIns`] = Math.round(rssMb(passerelle.mainPid));
+      const heap = await heapMb(passerelle.url);
+      memory[`heapUsedMbAfter${rounds * round}SignIns`] = heap.used;
+      memory[`heapTotalMbAfter${rounds * round}SignIns`] = heap.total;
     }
   }
   console.log(`\nPasserelle (${values.pg ? 'PostgreSQL + Redis' : 'SQLite'}) vs bare oidc-provider — ${CONCURRENCY} concurrent, ${values.duration} s per scenario, ${new Date().toISOString()}\n`);

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import argon2 from 'argon2';
 import { findAccountByEmail } from '../../src/accounts/account.repository.js';
+import { CLIENT_CACHE_MS } from '../../src/oidc/adapters/client-cache.js';
 import { availableBackends } from '../support/backends.js';
 import { Browser, visibleText } from '../support/browser.js';
 import { uniqueEmail } from '../support/factories.js';
@@ -21,6 +22,19 @@ describe.each(backends)('operator CLI on %s', (backend) => {
     server = await startTestServer(storage, { overrides: { keyRefreshMs: 1000 } });
   });
   afterAll(async () => { await server?.stop(); await storage?.dispose(); });
+
+  /**
+   * The running server's view of a client after the CLI changed it: with Redis the change is
+   * announced and seen at once; on SQLite (one instance, no Redis) within CLIENT_CACHE_MS.
+   */
+  async function clientSeenByServer(clientId: string, changed: (client: Awaited<ReturnType<typeof server.deps.provider.Client.find>>) => boolean) {
+    const deadline = Date.now() + (backend === 'sqlite' ? CLIENT_CACHE_MS + 1000 : 1000);
+    for (;;) {
+      const client = await server.deps.provider.Client.find(clientId);
+      if (changed(client) || Date.now() > deadline) return client;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
 
   test('happy path: user:create reads the password from standard input and makes an active account', async () => {
     const email = uniqueEmail('cli');
@@ -111,17 +125,17 @@ describe.each(backends)('operator CLI on %s', (backend) => {
     const update = await admin(['client:update', added.client_id, '--name', 'Province Sud', '--redirect-uri', 'http://province.test/cb2'], env());
     expect(update.stderr).toBe('');
     expect(update.code).toBe(0);
-    const updated = await server.deps.provider.Client.find(added.client_id);
+    const updated = await clientSeenByServer(added.client_id, (client) => client?.clientName === 'Province Sud');
     expect(updated?.clientName).toBe('Province Sud');
     expect(updated?.redirectUris).toEqual(['http://province.test/cb2']);
 
     const rotated = JSON.parse((await admin(['client:rotate-secret', added.client_id, '--json'], env())).stdout) as { client_secret: string };
     expect(rotated.client_secret).not.toBe(added.client_secret);
-    const afterRotation = await server.deps.provider.Client.find(added.client_id);
+    const afterRotation = await clientSeenByServer(added.client_id, (client) => client?.clientSecret === rotated.client_secret);
     expect(afterRotation?.clientSecret).toBe(rotated.client_secret);
 
     expect((await admin(['client:remove', added.client_id], env())).code).toBe(0);
-    expect(await server.deps.provider.Client.find(added.client_id)).toBeUndefined();
+    expect(await clientSeenByServer(added.client_id, (client) => client === undefined)).toBeUndefined();
     const gone = await admin(['client:remove', added.client_id], env());
     expect(gone.code).toBe(2);
     expect(gone.stderr).toContain(`no client "${added.client_id}"`);

@@ -13,6 +13,7 @@ import { createDatabase, type Database } from '../../src/storage/prisma.js';
 import { availableBackends } from '../support/backends.js';
 import { Browser } from '../support/browser.js';
 import { uniqueEmail } from '../support/factories.js';
+import { admin } from '../support/run-command.js';
 import { authorizationRequest, discover, exchangeCode, type RpClient } from '../support/relying-party.js';
 import { createTestStorage, freePort, type TestStorage } from '../support/test-server.js';
 
@@ -163,5 +164,20 @@ describeScaleOut('two instances on PostgreSQL + Redis behind a round-robin proxy
     while (failures < SIGNIN_IP_LIMIT) expect(await attempt(failures++ % 2)).toBe(401);
     expect(await attempt(0)).toBe(429);
     expect(await attempt(1)).toBe(429);
+  });
+
+  test('a client secret rotated from the CLI is in force at once on both instances, despite their client caches', async () => {
+    const revokeWith = (index: number, secret: string) => fetch(`${instances[index]!.url}/token/revocation`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from(`${portal.client_id}:${secret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: 'not-a-token' }),
+    });
+    // Both instances have just read the client: it is in their caches.
+    expect([(await revokeWith(0, portal.client_secret!)).status, (await revokeWith(1, portal.client_secret!)).status]).toEqual([200, 200]);
+    const rotation = await admin(['client:rotate-secret', portal.client_id, '--json'], { ...storage.env, CLIENTS_FILE: path.join(storage.env['DATA_DIR']!, 'clients.json') });
+    expect(rotation.code).toBe(0);
+    const { client_secret: secret } = JSON.parse(rotation.stdout) as { client_secret: string };
+    expect([(await revokeWith(0, portal.client_secret!)).status, (await revokeWith(1, portal.client_secret!)).status]).toEqual([401, 401]);
+    expect([(await revokeWith(0, secret)).status, (await revokeWith(1, secret)).status]).toEqual([200, 200]);
   });
 });

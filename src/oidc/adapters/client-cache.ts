@@ -1,0 +1,69 @@
+// Clients in memory. oidc-provider reads the client on every protocol request (authorization,
+// token, userinfo, introspection...), while a client changes a few times a year. Each instance
+// keeps what it read for a few seconds:
+// - a change made through this instance (console, CLI, dynamic registration) drops its copy now;
+// - with Redis, every change is published, and every instance drops its copy now;
+// - without Redis (one instance on SQLite), a change made by the CLI, another process, shows
+//   within CLIENT_CACHE_MS.
+// Unknown ids are never cached: a client added anywhere works at once.
+import type { Redis } from 'ioredis';
+import type { Adapter, AdapterPayload } from 'oidc-provider';
+import type { Logger } from '../../log.js';
+
+export const CLIENT_CACHE_MS = 5_000;
+const CHANNEL = 'clients-changed';
+
+export interface ClientCache {
+  /** The Client adapter with reads served from memory and writes announced. */
+  wrap(adapter: Adapter): Adapter;
+  /** Forgets a client here and, with Redis, on every instance. */
+  changed(clientId: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function createClientCache(redis: Redis | undefined, log: Logger, now: () => number = Date.now): Promise<ClientCache> {
+  const entries = new Map<string, { payload: AdapterPayload; until: number }>();
+  // Pub/sub channels are not under ioredis' keyPrefix: prefix by hand so deployments sharing a
+  // Redis do not hear each other.
+  const channel = `${redis?.options.keyPrefix ?? ''}${CHANNEL}`;
+  const subscriber = redis?.duplicate();
+  if (subscriber) {
+    subscriber.on('message', (_channel: string, clientId: string) => entries.delete(clientId));
+    subscriber.on('error', (error: unknown) => log.warn({ err: error }, 'client cache: Redis subscription failed'));
+    await subscriber.subscribe(channel);
+  }
+
+  async function changed(clientId: string): Promise<void> {
+    entries.delete(clientId);
+    if (redis) await redis.publish(channel, clientId);
+  }
+
+  return {
+    changed,
+    wrap: (adapter) => ({
+      async find(id) {
+        const cached = entries.get(id);
+        if (cached && cached.until > now()) return cached.payload;
+        const payload = await adapter.find(id);
+        if (payload) entries.set(id, { payload, until: now() + CLIENT_CACHE_MS });
+        else entries.delete(id);
+        return payload;
+      },
+      async upsert(id, payload, expiresIn) {
+        await adapter.upsert(id, payload, expiresIn);
+        await changed(id);
+      },
+      async destroy(id) {
+        await adapter.destroy(id);
+        await changed(id);
+      },
+      findByUid: (uid) => adapter.findByUid(uid),
+      findByUserCode: (userCode) => adapter.findByUserCode(userCode),
+      consume: (id) => adapter.consume(id),
+      revokeByGrantId: (grantId) => adapter.revokeByGrantId(grantId),
+    }),
+    async close() {
+      if (subscriber) await subscriber.quit().catch(() => subscriber.disconnect());
+    },
+  };
+}
