@@ -81,7 +81,7 @@ export async function createDeps(config: Config, ui: UserInterface, overrides: D
   const redis = config.REDIS_URL ? createRedis(config.REDIS_URL, config.REDIS_PREFIX) : undefined;
   const cookieKeys = config.COOKIE_KEYS ?? await developmentCookieKeys(config.DATA_DIR);
   const metrics = createMetrics();
-  const clientCache = await createClientCache(redis, log);
+  const clientCache = createClientCache(redis, log);
   const adapterFor = createOidcAdapterFactory(db, redis, now, clientCache);
   const pairwiseSalt = await sharedSecret(db, 'pairwise_salt');
   const providers = await holdProvider({

@@ -21,21 +21,30 @@ export interface ClientCache {
   close(): Promise<void>;
 }
 
-export async function createClientCache(redis: Redis | undefined, log: Logger, now: () => number = Date.now): Promise<ClientCache> {
+export function createClientCache(redis: Redis | undefined, log: Logger, now: () => number = Date.now): ClientCache {
   const entries = new Map<string, { payload: AdapterPayload; until: number }>();
+  // Bumped at every change: a read that was under way when the client changed is not kept.
+  const generations = new Map<string, number>();
+  const forget = (clientId: string) => {
+    entries.delete(clientId);
+    generations.set(clientId, (generations.get(clientId) ?? 0) + 1);
+  };
   // Pub/sub channels are not under ioredis' keyPrefix: prefix by hand so deployments sharing a
   // Redis do not hear each other.
   const channel = `${redis?.options.keyPrefix ?? ''}${CHANNEL}`;
   const subscriber = redis?.duplicate();
   if (subscriber) {
-    subscriber.on('message', (_channel: string, clientId: string) => entries.delete(clientId));
+    subscriber.on('message', (_channel: string, clientId: string) => forget(clientId));
     subscriber.on('error', (error: unknown) => log.warn({ err: error }, 'client cache: Redis subscription failed'));
-    await subscriber.subscribe(channel);
+    // Not awaited: a Redis that is down at start must not stop the start. ioredis subscribes
+    // again after each reconnection; a change missed meanwhile shows within CLIENT_CACHE_MS.
+    subscriber.subscribe(channel).catch((error: unknown) => log.warn({ err: error }, 'client cache: could not subscribe to client changes'));
   }
 
   async function changed(clientId: string): Promise<void> {
-    entries.delete(clientId);
-    if (redis) await redis.publish(channel, clientId);
+    forget(clientId);
+    // The change is made: an instance that misses the announcement reads it within CLIENT_CACHE_MS.
+    if (redis) await redis.publish(channel, clientId).catch((error: unknown) => log.warn({ err: error }, 'client cache: could not announce a client change'));
   }
 
   return {
@@ -43,10 +52,12 @@ export async function createClientCache(redis: Redis | undefined, log: Logger, n
     wrap: (adapter) => ({
       async find(id) {
         const cached = entries.get(id);
-        if (cached && cached.until > now()) return cached.payload;
+        // A copy, as the database would give: callers may not alter what others will read.
+        if (cached && cached.until > now()) return structuredClone(cached.payload);
+        const generation = generations.get(id) ?? 0;
         const payload = await adapter.find(id);
-        if (payload) entries.set(id, { payload, until: now() + CLIENT_CACHE_MS });
-        else entries.delete(id);
+        if (payload && generation === (generations.get(id) ?? 0)) entries.set(id, { payload: structuredClone(payload), until: now() + CLIENT_CACHE_MS });
+        else if (!payload) entries.delete(id);
         return payload;
       },
       async upsert(id, payload, expiresIn) {

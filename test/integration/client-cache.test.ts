@@ -1,0 +1,104 @@
+// The in-memory client cache over the real database (and Redis when available): a few seconds
+// per instance, dropped at once on a change announced anywhere, never caching an unknown id.
+import { describe, expect, test } from '@jest/globals';
+import { CLIENT_CACHE_MS, createClientCache } from '../../src/oidc/adapters/client-cache.js';
+import { PrismaAdapter } from '../../src/oidc/adapters/prisma-adapter.js';
+import { createRedis } from '../../src/storage/redis.js';
+import { availableBackends } from '../support/backends.js';
+import { serverForSuite } from '../support/suite.js';
+
+const backends = await availableBackends();
+
+describe.each(backends)('client cache on %s', (backend) => {
+  const suite = serverForSuite(backend);
+  let clock = 1_000_000;
+  const now = () => clock;
+  const direct = () => new PrismaAdapter('Client', suite.server.deps.db, () => new Date());
+  const client = (name: string) => ({ client_id: `cache-${backend}`, client_name: name, redirect_uris: ['http://cache.test/cb'] });
+
+  test('serves what it read for CLIENT_CACHE_MS, then reads again', async () => {
+    const cache = createClientCache(undefined, suite.server.deps.log, now);
+    const cached = cache.wrap(direct());
+    await direct().upsert(client('v1').client_id, client('v1'));
+    expect((await cached.find(client('v1').client_id))?.['client_name']).toBe('v1');
+    // A write the cache did not see (another process, no Redis): the copy stays until it expires.
+    await direct().upsert(client('v2').client_id, client('v2'));
+    clock += CLIENT_CACHE_MS - 1;
+    expect((await cached.find(client('v1').client_id))?.['client_name']).toBe('v1');
+    clock += 2;
+    expect((await cached.find(client('v1').client_id))?.['client_name']).toBe('v2');
+    await cache.close();
+  });
+
+  test('a change through the wrapped adapter or announced with changed() is seen at once', async () => {
+    const cache = createClientCache(undefined, suite.server.deps.log, now);
+    const cached = cache.wrap(direct());
+    const { client_id: id } = client('x');
+    await cached.upsert(id, client('through the adapter'));
+    expect((await cached.find(id))?.['client_name']).toBe('through the adapter');
+    await direct().upsert(id, client('by the console'));
+    await cache.changed(id);
+    expect((await cached.find(id))?.['client_name']).toBe('by the console');
+    await cached.destroy(id);
+    expect(await cached.find(id)).toBeUndefined();
+    await cache.close();
+  });
+
+  test('an unknown id is not remembered: a client added afterwards works at once', async () => {
+    const cache = createClientCache(undefined, suite.server.deps.log, now);
+    const cached = cache.wrap(direct());
+    const id = `later-${backend}`;
+    expect(await cached.find(id)).toBeUndefined();
+    await direct().upsert(id, { ...client('later'), client_id: id });
+    expect((await cached.find(id))?.['client_name']).toBe('later');
+    await cache.close();
+  });
+
+  test('callers get copies: altering one does not alter what the next caller reads', async () => {
+    const cache = createClientCache(undefined, suite.server.deps.log, now);
+    const cached = cache.wrap(direct());
+    const id = `copy-${backend}`;
+    await direct().upsert(id, { ...client('copy'), client_id: id });
+    const first = (await cached.find(id))!;
+    first['client_name'] = 'altered';
+    expect((await cached.find(id))?.['client_name']).toBe('copy');
+    await cache.close();
+  });
+
+  test('a read under way when the client changes is not kept', async () => {
+    const cache = createClientCache(undefined, suite.server.deps.log, now);
+    const cached = cache.wrap(direct());
+    const id = `race-${backend}`;
+    await direct().upsert(id, { ...client('old'), client_id: id });
+    const reading = cached.find(id);
+    await cache.changed(id);
+    expect((await reading)?.['client_name']).toBe('old');
+    await direct().upsert(id, { ...client('new'), client_id: id });
+    expect((await cached.find(id))?.['client_name']).toBe('new');
+    await cache.close();
+  });
+
+  if (backend === 'postgresql+redis') {
+    test('with Redis, a change announced by one instance drops the copy of another', async () => {
+      const { REDIS_URL, REDIS_PREFIX } = suite.storage.env as Record<string, string>;
+      const [redisA, redisB] = [createRedis(REDIS_URL!, REDIS_PREFIX!), createRedis(REDIS_URL!, REDIS_PREFIX!)];
+      const [a, b] = [createClientCache(redisA, suite.server.deps.log, now), createClientCache(redisB, suite.server.deps.log, now)];
+      const onB = b.wrap(direct());
+      const id = `shared-${backend}`;
+      await direct().upsert(id, { ...client('before'), client_id: id });
+      expect((await onB.find(id))?.['client_name']).toBe('before');
+      await direct().upsert(id, { ...client('after'), client_id: id });
+      // The clock stands still: only the announcement can make B read again. (B subscribes in
+      // the background, so A announces until B has heard it.)
+      let seen: unknown;
+      for (let i = 0; i < 20 && seen !== 'after'; i += 1) {
+        await a.changed(id);
+        seen = (await onB.find(id))?.['client_name'];
+        if (seen !== 'after') await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      expect(seen).toBe('after');
+      await Promise.all([a.close(), b.close()]);
+      await Promise.all([redisA.quit(), redisB.quit()]);
+    });
+  }
+});
