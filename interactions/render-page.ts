@@ -24,7 +24,8 @@ export async function renderPage(ctx: Context, view: string, locals: Record<stri
   ctx.status = options.status ?? 200;
   ctx.type = 'html';
   ctx.set('Cache-Control', 'no-store');
-  await ctx.render(view, {
+  // With its extension: koa-views otherwise looks for a file named `view` first, and fails.
+  await ctx.render(`${view}.pug`, {
     ...locals,
     brand,
     locale,
