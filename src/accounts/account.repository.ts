@@ -13,6 +13,10 @@ export const findAccountByEmail = (db: Database, email: string): Promise<Account
 export const findAccountById = (db: Database, id: string): Promise<Account | null> =>
   db.account.findUnique({ where: { id } });
 
+/** What the provider needs to issue claims, on every token and userinfo request: nothing more. */
+export const findAccountClaims = (db: Database, id: string) =>
+  db.account.findUnique({ where: { id }, select: { id: true, email: true, emailVerifiedAt: true, updatedAt: true, status: true } });
+
 export function createAccount(db: Database, input: { email: string; passwordHash: string; status: AccountStatus; emailVerifiedAt?: Date | null }) {
   return db.account.create({
     data: {

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import Provider, { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Config } from '../config/env.js';
-import { findAccountById } from '../accounts/account.repository.js';
+import { findAccountClaims } from '../accounts/account.repository.js';
 import type { Database } from '../storage/prisma.js';
 import type { SigningJwk } from './signing-keys.js';
 import { isFirstPartyClient } from './consent.js';
@@ -58,7 +58,7 @@ export function createProvider(config: Config, deps: ProviderDeps): Provider {
     pairwiseIdentifier: (_ctx, accountId, client) =>
       createHash('sha256').update(`${client.sectorIdentifier}\0${accountId}\0${deps.pairwiseSalt}`).digest('base64url'),
     async findAccount(_ctx, id) {
-      const account = await findAccountById(deps.db, id);
+      const account = await findAccountClaims(deps.db, id);
       if (!account || account.status === 'disabled') return undefined;
       return {
         accountId: account.id,
