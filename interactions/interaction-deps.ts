@@ -1,3 +1,4 @@
+import type { Adapter } from 'oidc-provider';
 import type Provider from 'oidc-provider';
 import type { Config } from '../src/config/env.js';
 import type { FlowDeps } from '../src/flows/flow-deps.js';
@@ -11,6 +12,6 @@ export interface InteractionDeps {
   activationTickets: SignedTickets;
   /** Rebuilds the provider after a key rotation on this instance (others follow within 30 s). */
   reloadKeys(): Promise<boolean>;
-  /** Tells every instance's client cache that a client changed. */
-  clientsChanged(clientId: string): Promise<void>;
+  /** The Client store: writes through it reach every instance's client cache. */
+  clients: Adapter;
 }

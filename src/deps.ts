@@ -19,8 +19,10 @@ import { createSealedBox } from './security/sealed-box.js';
 import { createThrottles, DEFAULT_LIMITS, type ThrottleLimits } from './security/throttles.js';
 import { createLogger, type Logger } from './log.js';
 import { createMetrics, type Metrics } from './ops/metrics.js';
+import type { Adapter } from 'oidc-provider';
 import { createOidcAdapterFactory } from './oidc/adapters/adapter-factory.js';
-import { createClientCache, type ClientCache } from './oidc/adapters/client-cache.js';
+import { createClientCache } from './oidc/adapters/client-cache.js';
+import { PrismaAdapter } from './oidc/adapters/prisma-adapter.js';
 import { createProvider, type ProviderPages } from './oidc/provider.js';
 import { holdProvider } from './oidc/provider-holder.js';
 import { loadSigningKeys } from './oidc/signing-keys.js';
@@ -36,8 +38,8 @@ export interface Deps {
   /** Reloads the signing keys now (after a rotation); true when they changed. */
   reloadKeys(): Promise<boolean>;
   flows: FlowDeps;
-  /** Clients read by the provider, kept in memory for a few seconds; tell it about changes. */
-  clientCache: ClientCache;
+  /** The clients, as the provider reads them (cached a few seconds); every write here is announced. */
+  clients: Adapter;
   outbox: Outbox;
   metrics: Metrics;
   mailWorker: MailWorker;
@@ -82,7 +84,8 @@ export async function createDeps(config: Config, ui: UserInterface, overrides: D
   const cookieKeys = config.COOKIE_KEYS ?? await developmentCookieKeys(config.DATA_DIR);
   const metrics = createMetrics();
   const clientCache = createClientCache(redis, log);
-  const adapterFor = createOidcAdapterFactory(db, redis, now, clientCache);
+  const clients = clientCache.wrap(new PrismaAdapter('Client', db, now));
+  const adapterFor = createOidcAdapterFactory(db, redis, now, clients);
   const pairwiseSalt = await sharedSecret(db, 'pairwise_salt');
   const providers = await holdProvider({
     load: () => loadSigningKeys(db, config.JWKS_FILE, now),
@@ -132,7 +135,7 @@ export async function createDeps(config: Config, ui: UserInterface, overrides: D
   };
   const worker = mailWorker;
   return {
-    config, db, redis, flows, clientCache, outbox, metrics, mailWorker: worker, log, cookieKeys,
+    config, db, redis, flows, clients, outbox, metrics, mailWorker: worker, log, cookieKeys,
     get provider() { return providers.current; },
     reloadKeys: () => providers.refresh(),
     async close() {

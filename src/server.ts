@@ -24,7 +24,7 @@ export async function startServer(config: Config, overrides: DepsOverrides = {})
   const deps = await createDeps(config, userInterface, overrides);
   if (applied.length > 0) deps.log.info({ migrations: applied }, 'database migrated');
   try {
-    await applyClientsFile(deps.provider, deps.db, deps.flows.now, [...clients, accountConsoleClient(config)], config.CLIENTS_FILE, deps.clientCache.changed);
+    await applyClientsFile(deps.provider, deps.clients, [...clients, accountConsoleClient(config)], config.CLIENTS_FILE);
   } catch (error) {
     await deps.close();
     throw error;

@@ -2,6 +2,7 @@
 // remove, rotate the secret. Secrets are generated here and returned once; every change is
 // validated by oidc-provider's own rules before it is stored, and audited.
 import { randomBytes } from 'node:crypto';
+import type { Adapter } from 'oidc-provider';
 import type Provider from 'oidc-provider';
 import type { AuditLog } from '../audit/audit-log.js';
 import { parseClients, type ClientMetadata } from '../config/clients.js';
@@ -19,8 +20,8 @@ export interface ClientAdminDeps {
   now: () => Date;
   audit: AuditLog;
   provider: () => Provider;
-  /** Tells the client cache of every instance that a client changed. */
-  clientsChanged: (clientId: string) => Promise<void>;
+  /** The Client store (`Deps.clients`): writes through it reach every instance's cache. */
+  clients: Adapter;
 }
 
 export interface ClientInput {
@@ -49,6 +50,7 @@ function summaryOf(metadata: ClientMetadata): ClientSummary {
   };
 }
 
+/** Read from the database, never a cache: an edit is merged into what is stored now. */
 async function storedMetadata(deps: ClientAdminDeps, clientId: string): Promise<ClientMetadata> {
   const found = await new PrismaAdapter('Client', deps.db, deps.now).find(clientId);
   if (!found) throw new ClientAdminError(`no client "${clientId}"`);
@@ -63,8 +65,7 @@ async function store(deps: ClientAdminDeps, metadata: ClientMetadata): Promise<C
   } catch (error) {
     throw new ClientAdminError((error as Error).message.replace(/^client: /, ''));
   }
-  await saveClient(deps.db, deps.now, checked);
-  await deps.clientsChanged(checked.client_id);
+  await saveClient(deps.clients, checked);
   return checked;
 }
 
@@ -125,8 +126,7 @@ export async function rotateClientSecret(deps: ClientAdminDeps, clientId: string
 export async function removeClient(deps: ClientAdminDeps, clientId: string, by: string): Promise<void> {
   if (clientId === ACCOUNT_CONSOLE_CLIENT_ID) throw new ClientAdminError('the account console\'s own client cannot be removed');
   await storedMetadata(deps, clientId);
-  await new PrismaAdapter('Client', deps.db, deps.now).destroy(clientId);
-  await deps.clientsChanged(clientId);
+  await deps.clients.destroy(clientId);
   await deps.db.serviceConnection.deleteMany({ where: { clientId } });
   await deps.audit.record('client.removed', { clientId, detail: by });
 }

@@ -13,7 +13,7 @@ try {
   const port = Number(process.env['DEMO_PORT'] ?? 3001);
   const url = `http://localhost:${port}`;
   const clientSecret = randomBytes(32).toString('base64url');
-  await saveClient(running.deps.db, running.deps.flows.now, {
+  await saveClient(running.deps.clients, {
     client_id: 'demo-portal',
     client_secret: clientSecret,
     client_name: 'Vos démarches en ligne (démo)',

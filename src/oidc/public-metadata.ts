@@ -14,8 +14,8 @@ const PUBLIC_DOCUMENTS: Record<string, string> = {
   '/jwks': 'oidc:jwks',
 };
 
-/** Headers that belong to one request and are set again on every answer. */
-const PER_REQUEST_HEADERS = new Set(['x-request-id', 'access-control-allow-origin', 'vary', 'date', 'connection', 'keep-alive']);
+/** Headers written anew on every answer from memory (per request, or per stored body). */
+const WRITTEN_PER_ANSWER = new Set(['x-request-id', 'access-control-allow-origin', 'vary', 'content-length', 'etag']);
 
 interface StoredDocument {
   route: string;
@@ -35,11 +35,6 @@ export interface PublicMetadataCache {
 /** `current` is read per request: a rebuilt provider starts with an empty cache. */
 export function publicMetadataCache(current: () => Provider): PublicMetadataCache {
   const stored = new WeakMap<Provider, Map<string, StoredDocument>>();
-  const documentsOf = (provider: Provider) => {
-    let documents = stored.get(provider);
-    if (!documents) stored.set(provider, documents = new Map());
-    return documents;
-  };
 
   function answer(req: IncomingMessage, res: ServerResponse, document: StoredDocument) {
     const notModified = req.headers['if-none-match'] === document.etag;
@@ -66,17 +61,18 @@ export function publicMetadataCache(current: () => Provider): PublicMetadataCach
       const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
       ctx.set('ETag', etag);
       const headers = Object.entries(ctx.response.headers)
-        .filter(([name]) => !PER_REQUEST_HEADERS.has(name) && name !== 'content-length' && name !== 'etag')
+        .filter(([name]) => !WRITTEN_PER_ANSWER.has(name))
         .flatMap(([name, value]) => [name, String(value)]);
-      documentsOf(provider).set(ctx.path, { route, body, etag, headers });
+      const documents = stored.get(provider) ?? new Map<string, StoredDocument>();
+      stored.set(provider, documents.set(ctx.path, { route, body, etag, headers }));
     },
     serve(koa, onServed) {
       return (req, res) => {
         if (req.method === 'GET' || req.method === 'HEAD') {
-          const started = performance.now();
           const path = req.url?.split('?', 1)[0] ?? '';
           const document = PUBLIC_DOCUMENTS[path] && stored.get(current())?.get(path);
           if (document) {
+            const started = performance.now();
             answer(req, res, document);
             onServed(document.route, (performance.now() - started) / 1000);
             return;

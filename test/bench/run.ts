@@ -31,8 +31,9 @@ const client = { client_id: 'bench', client_secret: 'bench-secret-0123456789abcd
 const tsxImport = ['--import', 'tsx'];
 
 // ---- processes and CPU ------------------------------------------------------------------------
-function cpuTicks(pid: number, file = `/proc/${pid}/stat`): number {
-  const stat = readFileSync(file, 'utf8');
+/** utime + stime of a process or thread, from its `stat` file. */
+function cpuTicks(statFile: string): number {
+  const stat = readFileSync(statFile, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return Number(fields[11]) + Number(fields[12]); // utime + stime
 }
@@ -53,12 +54,12 @@ function poolCpuMs(pid: number): number {
   let ticks = 0;
   for (const task of readdirSync(`/proc/${pid}/task`)) {
     try {
-      if (readFileSync(`/proc/${pid}/task/${task}/comm`, 'utf8').trim() === 'libuv-worker') ticks += cpuTicks(Number(task), `/proc/${pid}/task/${task}/stat`);
+      if (readFileSync(`/proc/${pid}/task/${task}/comm`, 'utf8').trim() === 'libuv-worker') ticks += cpuTicks(`/proc/${pid}/task/${task}/stat`);
     } catch { /* thread ended */ }
   }
   return ticks * (1000 / CLK_TCK);
 }
-const totalCpuMs = (pids: number[]) => pids.reduce((sum, pid) => { try { return sum + cpuTicks(pid); } catch { return sum; } }, 0) * (1000 / CLK_TCK);
+const totalCpuMs = (pids: number[]) => pids.reduce((sum, pid) => { try { return sum + cpuTicks(`/proc/${pid}/stat`); } catch { return sum; } }, 0) * (1000 / CLK_TCK);
 
 async function startProcess(args: string[], env: Record<string, string>, url: string, command = process.execPath): Promise<ChildProcess> {
   const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });

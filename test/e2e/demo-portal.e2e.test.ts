@@ -18,7 +18,7 @@ describe('demo portal', () => {
     const port = await freePort();
     portalUrl = `http://127.0.0.1:${port}`;
     const clientSecret = 'demo-secret-0123456789abcdef0123456789abcdef';
-    await saveClient(suite.server.deps.db, suite.server.deps.flows.now, {
+    await saveClient(suite.server.deps.clients, {
       client_id: 'demo-portal', client_secret: clientSecret, client_name: 'Vos démarches en ligne (démo)',
       redirect_uris: [`${portalUrl}/callback`], post_logout_redirect_uris: [`${portalUrl}/`], first_party: true,
     });

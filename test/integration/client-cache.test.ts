@@ -1,7 +1,7 @@
 // The in-memory client cache over the real database (and Redis when available): a few seconds
 // per instance, dropped at once on a change announced anywhere, never caching an unknown id.
-import { describe, expect, test } from '@jest/globals';
-import { CLIENT_CACHE_MS, createClientCache } from '../../src/oidc/adapters/client-cache.js';
+import { afterEach, describe, expect, test } from '@jest/globals';
+import { CLIENT_CACHE_MS, createClientCache, type ClientCache } from '../../src/oidc/adapters/client-cache.js';
 import { PrismaAdapter } from '../../src/oidc/adapters/prisma-adapter.js';
 import { createRedis } from '../../src/storage/redis.js';
 import { availableBackends } from '../support/backends.js';
@@ -15,10 +15,17 @@ describe.each(backends)('client cache on %s', (backend) => {
   const now = () => clock;
   const direct = () => new PrismaAdapter('Client', suite.server.deps.db, () => new Date());
   const client = (name: string) => ({ client_id: `cache-${backend}`, client_name: name, redirect_uris: ['http://cache.test/cb'] });
+  /** An instance's cache without Redis, over the suite's database, closed after the test. */
+  const opened: ClientCache[] = [];
+  afterEach(async () => { await Promise.all(opened.splice(0).map((cache) => cache.close())); });
+  const localCache = () => {
+    const cache = createClientCache(undefined, suite.server.deps.log, now);
+    opened.push(cache);
+    return { cache, cached: cache.wrap(direct()) };
+  };
 
   test('serves what it read for CLIENT_CACHE_MS, then reads again', async () => {
-    const cache = createClientCache(undefined, suite.server.deps.log, now);
-    const cached = cache.wrap(direct());
+    const { cached } = localCache();
     await direct().upsert(client('v1').client_id, client('v1'));
     expect((await cached.find(client('v1').client_id))?.['client_name']).toBe('v1');
     // A write the cache did not see (another process, no Redis): the copy stays until it expires.
@@ -27,12 +34,10 @@ describe.each(backends)('client cache on %s', (backend) => {
     expect((await cached.find(client('v1').client_id))?.['client_name']).toBe('v1');
     clock += 2;
     expect((await cached.find(client('v1').client_id))?.['client_name']).toBe('v2');
-    await cache.close();
   });
 
   test('a change through the wrapped adapter or announced with changed() is seen at once', async () => {
-    const cache = createClientCache(undefined, suite.server.deps.log, now);
-    const cached = cache.wrap(direct());
+    const { cache, cached } = localCache();
     const { client_id: id } = client('x');
     await cached.upsert(id, client('through the adapter'));
     expect((await cached.find(id))?.['client_name']).toBe('through the adapter');
@@ -41,33 +46,27 @@ describe.each(backends)('client cache on %s', (backend) => {
     expect((await cached.find(id))?.['client_name']).toBe('by the console');
     await cached.destroy(id);
     expect(await cached.find(id)).toBeUndefined();
-    await cache.close();
   });
 
   test('an unknown id is not remembered: a client added afterwards works at once', async () => {
-    const cache = createClientCache(undefined, suite.server.deps.log, now);
-    const cached = cache.wrap(direct());
+    const { cached } = localCache();
     const id = `later-${backend}`;
     expect(await cached.find(id)).toBeUndefined();
     await direct().upsert(id, { ...client('later'), client_id: id });
     expect((await cached.find(id))?.['client_name']).toBe('later');
-    await cache.close();
   });
 
   test('callers get copies: altering one does not alter what the next caller reads', async () => {
-    const cache = createClientCache(undefined, suite.server.deps.log, now);
-    const cached = cache.wrap(direct());
+    const { cached } = localCache();
     const id = `copy-${backend}`;
     await direct().upsert(id, { ...client('copy'), client_id: id });
     const first = (await cached.find(id))!;
     first['client_name'] = 'altered';
     expect((await cached.find(id))?.['client_name']).toBe('copy');
-    await cache.close();
   });
 
   test('a read under way when the client changes is not kept', async () => {
-    const cache = createClientCache(undefined, suite.server.deps.log, now);
-    const cached = cache.wrap(direct());
+    const { cache, cached } = localCache();
     const id = `race-${backend}`;
     await direct().upsert(id, { ...client('old'), client_id: id });
     const reading = cached.find(id);
@@ -75,7 +74,6 @@ describe.each(backends)('client cache on %s', (backend) => {
     expect((await reading)?.['client_name']).toBe('old');
     await direct().upsert(id, { ...client('new'), client_id: id });
     expect((await cached.find(id))?.['client_name']).toBe('new');
-    await cache.close();
   });
 
   if (backend === 'postgresql+redis') {
