@@ -6,7 +6,8 @@ import type { Outbox } from './outbox.js';
 export interface MailWorker {
   /** Asks for a run soon (coalesced with a run already in progress). */
   kick(): void;
-  /** Runs now and resolves when the run is over. */
+  /** Runs now, after any run in progress (which may have looked before a message was due), and
+   * resolves with what this run sent. */
   runOnce(): Promise<number>;
   stop(): Promise<void>;
 }
@@ -34,7 +35,10 @@ export function startMailWorker(outbox: Outbox, log: Logger, intervalMs = 5_000)
   timer.unref();
   return {
     kick: () => { if (!stopped) setImmediate(() => void run()); },
-    runOnce: run,
+    async runOnce() {
+      while (running) await running;
+      return run();
+    },
     async stop() {
       stopped = true;
       clearInterval(timer);
