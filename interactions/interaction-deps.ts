@@ -14,4 +14,6 @@ export interface InteractionDeps {
   reloadKeys(): Promise<boolean>;
   /** The Client store: writes through it reach every instance's client cache. */
   clients: Adapter;
+  /** The same store uncached: what the console merges an edit into. */
+  storedClients: Adapter;
 }

@@ -64,7 +64,7 @@ function buildApp(deps: Deps, captureMetadata: Koa.Middleware): Koa {
   app.use(views(viewsDir, { extension: 'pug', options: { cache: config.NODE_ENV !== 'development' } }));
   app.use(captureMetadata);
   const activationTickets = createSignedTickets(deps.cookieKeys, 'activation-resume', deps.flows.now);
-  const router = createInteractionRouter({ get provider() { return deps.provider; }, flows: deps.flows, config, activationTickets, reloadKeys: () => deps.reloadKeys(), clients: deps.clients }, deps.cookieKeys[0]!);
+  const router = createInteractionRouter({ get provider() { return deps.provider; }, flows: deps.flows, config, activationTickets, reloadKeys: () => deps.reloadKeys(), clients: deps.clients, storedClients: deps.storedClients }, deps.cookieKeys[0]!);
   app.use(router.routes());
   app.use(router.allowedMethods());
   app.use(trackAuthorizations(deps.flows));

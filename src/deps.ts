@@ -22,10 +22,11 @@ import { createMetrics, type Metrics } from './ops/metrics.js';
 import type { Adapter } from 'oidc-provider';
 import { createOidcAdapterFactory } from './oidc/adapters/adapter-factory.js';
 import { createClientCache } from './oidc/adapters/client-cache.js';
-import { PrismaAdapter } from './oidc/adapters/prisma-adapter.js';
+import { SqlAdapter } from './oidc/adapters/sql-adapter.js';
 import { createProvider, type ProviderPages } from './oidc/provider.js';
 import { holdProvider } from './oidc/provider-holder.js';
 import { loadSigningKeys } from './oidc/signing-keys.js';
+import { openDirectSql } from './storage/direct-sql.js';
 import { createDatabase, prepareDatabase, type Database } from './storage/prisma.js';
 import { createRedis } from './storage/redis.js';
 
@@ -40,6 +41,8 @@ export interface Deps {
   flows: FlowDeps;
   /** The clients, as the provider reads them (cached a few seconds); every write here is announced. */
   clients: Adapter;
+  /** The clients as stored now, uncached: what an edit is merged into. Write through `clients`. */
+  storedClients: Adapter;
   outbox: Outbox;
   metrics: Metrics;
   mailWorker: MailWorker;
@@ -80,17 +83,19 @@ export async function createDeps(config: Config, ui: UserInterface, overrides: D
   const log = overrides.log ?? createLogger(config.LOG_LEVEL);
   const db = createDatabase(config.DATABASE_URL);
   await prepareDatabase(db, config.DATABASE_URL);
+  const sql = openDirectSql(config.DATABASE_URL);
   const redis = config.REDIS_URL ? createRedis(config.REDIS_URL, config.REDIS_PREFIX) : undefined;
   const cookieKeys = config.COOKIE_KEYS ?? await developmentCookieKeys(config.DATA_DIR);
   const metrics = createMetrics();
   const clientCache = createClientCache(redis, log);
-  const clients = clientCache.wrap(new PrismaAdapter('Client', db, now));
-  const adapterFor = createOidcAdapterFactory(db, redis, now, clients);
+  const storedClients = new SqlAdapter('Client', sql, now);
+  const clients = clientCache.wrap(storedClients);
+  const adapterFor = createOidcAdapterFactory(sql, redis, now, clients);
   const pairwiseSalt = await sharedSecret(db, 'pairwise_salt');
   const providers = await holdProvider({
     load: () => loadSigningKeys(db, config.JWKS_FILE, now),
     build: (signingKeys) => {
-      const provider = createProvider(config, { db, adapter: adapterFor, signingKeys, cookieKeys, pairwiseSalt, pages: ui.pages });
+      const provider = createProvider(config, { sql, adapter: adapterFor, signingKeys, cookieKeys, pairwiseSalt, pages: ui.pages });
       provider.on('server_error', (_ctx: unknown, error: unknown) => log.error({ err: error }, 'oidc-provider server error'));
       provider.on('grant.success', (ctx: { oidc?: { params?: Record<string, unknown> } }) => metrics.tokenIssued(String(ctx.oidc?.params?.['grant_type'] ?? 'unknown')));
       return provider;
@@ -135,7 +140,7 @@ export async function createDeps(config: Config, ui: UserInterface, overrides: D
   };
   const worker = mailWorker;
   return {
-    config, db, redis, flows, clients, outbox, metrics, mailWorker: worker, log, cookieKeys,
+    config, db, redis, flows, clients, storedClients, outbox, metrics, mailWorker: worker, log, cookieKeys,
     get provider() { return providers.current; },
     reloadKeys: () => providers.refresh(),
     async close() {
@@ -144,6 +149,7 @@ export async function createDeps(config: Config, ui: UserInterface, overrides: D
       transport.close();
       await clientCache.close();
       await db.$disconnect();
+      await sql.close();
       if (redis) await redis.quit().catch(() => redis.disconnect());
     },
   };

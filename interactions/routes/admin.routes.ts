@@ -39,7 +39,7 @@ export function adminRoutes(deps: InteractionDeps): Router {
   const { flows, config } = deps;
   const router = new Router({ prefix: '/admin' });
   const { requireSignedIn } = signedInPages(deps);
-  const clients: ClientAdminDeps = { db: flows.db, now: flows.now, audit: flows.audit, provider: () => deps.provider, clients: deps.clients };
+  const clients: ClientAdminDeps = { db: flows.db, now: flows.now, audit: flows.audit, provider: () => deps.provider, clients: deps.clients, storedClients: deps.storedClients };
   const by = (ctx: Context) => `admin:${signedIn(ctx).account.id}`;
 
   async function requireAdmin(ctx: Context, next: Next) {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { asDate, type DirectSql } from '../storage/direct-sql.js';
 import type { Account, Database } from '../storage/prisma.js';
 import { normalizeEmail } from './email.js';
 
@@ -13,9 +14,21 @@ export const findAccountByEmail = (db: Database, email: string): Promise<Account
 export const findAccountById = (db: Database, id: string): Promise<Account | null> =>
   db.account.findUnique({ where: { id } });
 
+export interface AccountClaims { id: string; email: string; emailVerifiedAt: Date | null; updatedAt: Date; status: string }
+
+const ACCOUNT_CLAIMS = 'SELECT "id", "email", "emailVerifiedAt", "updatedAt", "status" FROM "Account" WHERE "id" = ?';
+
 /** What the provider needs to issue claims, on every token and userinfo request: nothing more. */
-export const findAccountClaims = (db: Database, id: string) =>
-  db.account.findUnique({ where: { id }, select: { id: true, email: true, emailVerifiedAt: true, updatedAt: true, status: true } });
+export async function findAccountClaims(sql: DirectSql, id: string): Promise<AccountClaims | undefined> {
+  const row = await sql.one<Record<keyof AccountClaims, unknown>>(ACCOUNT_CLAIMS, [id]);
+  return row && {
+    id: String(row.id),
+    email: String(row.email),
+    emailVerifiedAt: asDate(row.emailVerifiedAt),
+    updatedAt: asDate(row.updatedAt) ?? new Date(0),
+    status: String(row.status),
+  };
+}
 
 export function createAccount(db: Database, input: { email: string; passwordHash: string; status: AccountStatus; emailVerifiedAt?: Date | null }) {
   return db.account.create({

@@ -49,7 +49,7 @@ function requireArg(value: string | undefined, what: string): string {
   return value;
 }
 
-const clientDeps = (deps: Deps): ClientAdminDeps => ({ db: deps.db, now: deps.flows.now, audit: deps.flows.audit, provider: () => deps.provider, clients: deps.clients });
+const clientDeps = (deps: Deps): ClientAdminDeps => ({ db: deps.db, now: deps.flows.now, audit: deps.flows.audit, provider: () => deps.provider, clients: deps.clients, storedClients: deps.storedClients });
 
 async function asUsage<T>(work: Promise<T>): Promise<T> {
   try {

@@ -7,7 +7,6 @@ import type Provider from 'oidc-provider';
 import type { AuditLog } from '../audit/audit-log.js';
 import { parseClients, type ClientMetadata } from '../config/clients.js';
 import { ACCOUNT_CONSOLE_CLIENT_ID } from '../oidc/account-console.js';
-import { PrismaAdapter } from '../oidc/adapters/prisma-adapter.js';
 import type { Database } from '../storage/prisma.js';
 import { saveClient, validateClientMetadata } from './client-registry.js';
 
@@ -22,6 +21,8 @@ export interface ClientAdminDeps {
   provider: () => Provider;
   /** The Client store (`Deps.clients`): writes through it reach every instance's cache. */
   clients: Adapter;
+  /** The same store uncached (`Deps.storedClients`). */
+  storedClients: Adapter;
 }
 
 export interface ClientInput {
@@ -52,7 +53,7 @@ function summaryOf(metadata: ClientMetadata): ClientSummary {
 
 /** Read from the database, never a cache: an edit is merged into what is stored now. */
 async function storedMetadata(deps: ClientAdminDeps, clientId: string): Promise<ClientMetadata> {
-  const found = await new PrismaAdapter('Client', deps.db, deps.now).find(clientId);
+  const found = await deps.storedClients.find(clientId);
   if (!found) throw new ClientAdminError(`no client "${clientId}"`);
   return found as unknown as ClientMetadata;
 }

@@ -5,8 +5,9 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import MemoryAdapter from 'oidc-provider/lib/adapters/memory_adapter.js';
-import { PrismaAdapter } from '../../src/oidc/adapters/prisma-adapter.js';
 import { RedisAdapter } from '../../src/oidc/adapters/redis-adapter.js';
+import { SqlAdapter } from '../../src/oidc/adapters/sql-adapter.js';
+import { openDirectSql } from '../../src/storage/direct-sql.js';
 import { applyMigrations } from '../../src/storage/migrations.js';
 import { createDatabase, type Database } from '../../src/storage/prisma.js';
 import { availableBackends } from '../support/backends.js';
@@ -24,15 +25,16 @@ interface Subject {
 
 const subjects: Array<[string, () => Promise<Subject>]> = [
   ['MemoryAdapter (reference)', async () => ({ name: 'MemoryAdapter (reference)', adapter: (model) => new MemoryAdapter(model), close: async () => {} })],
-  ...backends.map((backend): [string, () => Promise<Subject>] => [`PrismaAdapter on ${backend === 'sqlite' ? 'SQLite' : 'PostgreSQL'}`, async (): Promise<Subject> => {
+  ...backends.map((backend): [string, () => Promise<Subject>] => [`SqlAdapter on ${backend === 'sqlite' ? 'SQLite' : 'PostgreSQL'}`, async (): Promise<Subject> => {
     const storage = await createTestStorage(backend);
     await applyMigrations(storage.env['DATABASE_URL']!);
     const db: Database = createDatabase(storage.env['DATABASE_URL']!);
+    const sql = openDirectSql(storage.env['DATABASE_URL']!);
     return {
-      name: `PrismaAdapter on ${backend === 'sqlite' ? 'SQLite' : 'PostgreSQL'}`,
-      adapter: (model) => new PrismaAdapter(model, db, () => new Date()),
+      name: `SqlAdapter on ${backend === 'sqlite' ? 'SQLite' : 'PostgreSQL'}`,
+      adapter: (model) => new SqlAdapter(model, sql, () => new Date()),
       dump: async () => JSON.stringify(await db.oidcPayload.findMany()),
-      close: async () => { await db.$disconnect(); await storage.dispose(); },
+      close: async () => { await sql.close(); await db.$disconnect(); await storage.dispose(); },
     };
   }]),
   ...(backends.includes('postgresql+redis') ? [['RedisAdapter', async (): Promise<Subject> => {

@@ -21,7 +21,7 @@ describe('dynamic client registration (RFC 7591/7592)', () => {
   const off = serverForSuite('sqlite');
   const metadata = { client_name: 'Portail dynamique', redirect_uris: ['http://dyn.test/cb'], grant_types: ['authorization_code'], response_types: ['code'] };
 
-  const initialToken = () => issueInitialAccessToken({ db: suite.server.deps.db, now: suite.server.deps.flows.now, audit: suite.server.deps.flows.audit, provider: () => suite.server.deps.provider, clients: suite.server.deps.clients }, 3600, 'test');
+  const initialToken = () => issueInitialAccessToken({ db: suite.server.deps.db, now: suite.server.deps.flows.now, audit: suite.server.deps.flows.audit, provider: () => suite.server.deps.provider, clients: suite.server.deps.clients, storedClients: suite.server.deps.storedClients }, 3600, 'test');
 
   test('off by default: no registration endpoint', async () => {
     expect((await registration(off.server.issuer, undefined, metadata)).status).toBe(404);

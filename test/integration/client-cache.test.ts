@@ -2,7 +2,6 @@
 // per instance, dropped at once on a change announced anywhere, never caching an unknown id.
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { CLIENT_CACHE_MS, createClientCache, type ClientCache } from '../../src/oidc/adapters/client-cache.js';
-import { PrismaAdapter } from '../../src/oidc/adapters/prisma-adapter.js';
 import { createRedis } from '../../src/storage/redis.js';
 import { availableBackends } from '../support/backends.js';
 import { serverForSuite } from '../support/suite.js';
@@ -13,7 +12,7 @@ describe.each(backends)('client cache on %s', (backend) => {
   const suite = serverForSuite(backend);
   let clock = 1_000_000;
   const now = () => clock;
-  const direct = () => new PrismaAdapter('Client', suite.server.deps.db, () => new Date());
+  const direct = () => suite.server.deps.storedClients;
   const client = (name: string) => ({ client_id: `cache-${backend}`, client_name: name, redirect_uris: ['http://cache.test/cb'] });
   /** An instance's cache without Redis, over the suite's database, closed after the test. */
   const opened: ClientCache[] = [];

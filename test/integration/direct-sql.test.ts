@@ -1,0 +1,91 @@
+// The hot path's prepared statements and Prisma share tables: each must read exactly what the
+// other wrote (dates above all, which the two backends encode differently), and on SQLite a
+// busy database must be waited for without stopping the event loop.
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import Libsql from 'libsql';
+import { createAccount, findAccountClaims } from '../../src/accounts/account.repository.js';
+import { SqlAdapter } from '../../src/oidc/adapters/sql-adapter.js';
+import { storageKey } from '../../src/oidc/adapters/stored-payload.js';
+import { openDirectSql, type DirectSql } from '../../src/storage/direct-sql.js';
+import { sqliteFilePath } from '../../src/storage/database-url.js';
+import { applyMigrations } from '../../src/storage/migrations.js';
+import { createDatabase, prepareDatabase, type Database } from '../../src/storage/prisma.js';
+import { availableBackends } from '../support/backends.js';
+import { createTestStorage, type TestStorage } from '../support/test-server.js';
+
+const backends = (await availableBackends()).map((backend) => backend === 'sqlite' ? 'sqlite' : 'postgresql');
+
+describe.each(backends)('direct statements beside Prisma on %s', (backend) => {
+  let storage: TestStorage;
+  let db: Database;
+  let sql: DirectSql;
+  const url = () => storage.env['DATABASE_URL']!;
+
+  beforeAll(async () => {
+    storage = await createTestStorage(backend === 'sqlite' ? 'sqlite' : 'postgresql+redis');
+    await applyMigrations(url());
+    db = createDatabase(url());
+    await prepareDatabase(db, url());
+    sql = openDirectSql(url());
+  });
+  afterAll(async () => {
+    await sql.close();
+    await db.$disconnect();
+    await storage.dispose();
+  });
+
+  test('Prisma reads the dates a prepared statement wrote, filters included', async () => {
+    const clock = new Date('2026-11-25T10:00:00.123Z');
+    const adapter = new SqlAdapter('Session', sql, () => clock);
+    await adapter.upsert('session-1', { accountId: 'acc-dates', uid: 'uid-1' }, 3600);
+    await adapter.consume('session-1');
+
+    const row = await db.oidcPayload.findFirstOrThrow({ where: { type: 'Session', accountId: 'acc-dates' } });
+    expect(row.expiresAt?.toISOString()).toBe('2026-11-25T11:00:00.123Z');
+    expect(row.consumedAt?.toISOString()).toBe('2026-11-25T10:00:00.123Z');
+    const live = (at: string) => db.oidcPayload.count({ where: { accountId: 'acc-dates', expiresAt: { gt: new Date(at) } } });
+    expect(await live('2026-11-25T10:59:59.999Z')).toBe(1);
+    expect(await live('2026-11-25T11:00:00.123Z')).toBe(0);
+  });
+
+  test('a prepared statement reads the dates Prisma wrote, and honours them', async () => {
+    const expiresAt = new Date('2026-11-25T11:00:00.500Z');
+    await db.oidcPayload.createMany({
+      data: [
+        { type: 'Grant', id: storageKey('live'), payload: '{"accountId":"a"}', expiresAt },
+        { type: 'Grant', id: storageKey('spent'), payload: '{"accountId":"b"}', expiresAt, consumedAt: new Date('2026-11-25T10:30:00Z') },
+      ],
+    });
+    const before = new SqlAdapter('Grant', sql, () => new Date(expiresAt.getTime() - 1));
+    const after = new SqlAdapter('Grant', sql, () => expiresAt);
+    expect(await before.find('live')).toEqual({ accountId: 'a' });
+    expect(await before.find('spent')).toEqual({ accountId: 'b', consumed: Date.parse('2026-11-25T10:30:00Z') / 1000 });
+    expect(await after.find('live')).toBeUndefined();
+  });
+
+  test('the account behind claims is what Prisma stored', async () => {
+    const created = await createAccount(db, { email: 'Claims@Example.org', passwordHash: 'x', status: 'active', emailVerifiedAt: new Date('2026-01-02T03:04:05.678Z') });
+    expect(await findAccountClaims(sql, created.id)).toEqual({
+      id: created.id, email: 'Claims@Example.org', emailVerifiedAt: new Date('2026-01-02T03:04:05.678Z'), updatedAt: created.updatedAt, status: 'active',
+    });
+    expect(await findAccountClaims(sql, 'no-such-account')).toBeUndefined();
+  });
+
+  if (backend === 'sqlite') {
+    test('a write that finds the file locked waits for it, with the event loop free', async () => {
+      const other = new Libsql(sqliteFilePath(url()), { timeout: 0 });
+      other.exec('BEGIN IMMEDIATE');
+      let ticks = 0;
+      const ticking = setInterval(() => { ticks += 1; }, 5);
+      const write = new SqlAdapter('Session', sql, () => new Date()).upsert('while-locked', { accountId: 'lock' }, 60);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(await sql.one('SELECT "id" FROM "OidcPayload" WHERE "accountId" = ?', ['lock'])).toBeUndefined();
+      other.exec('COMMIT');
+      await write;
+      clearInterval(ticking);
+      other.close();
+      expect(ticks).toBeGreaterThanOrEqual(5);
+      expect(await new SqlAdapter('Session', sql, () => new Date()).find('while-locked')).toEqual({ accountId: 'lock' });
+    });
+  }
+});
