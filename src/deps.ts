@@ -125,9 +125,9 @@ export async function createDeps(config: Config, ui: UserInterface, overrides: D
   mailWorker = startMailWorker(outbox, log, overrides.mailIntervalMs);
 
   const flows: FlowDeps = {
-    db, now, log, throttles, captcha,
+    db, sql, now, log, throttles, captcha,
     passwords: await createPasswordHasher(overrides.argon2 ?? { memoryCost: config.ARGON2_MEMORY_KIB, timeCost: config.ARGON2_TIME_COST, parallelism: config.ARGON2_PARALLELISM }),
-    audit: createAuditLog(db, now, metrics.observeAudit),
+    audit: createAuditLog(sql, now, metrics.observeAudit),
     mailer: outbox,
     tokens: { db, now, codeKey: createHmac('sha256', cookieKeys[0]!).update('one-time codes').digest('base64url') },
     sessions: createAccountSessions(db, redis, now, adapterFor),

@@ -30,6 +30,14 @@ export async function findAccountClaims(sql: DirectSql, id: string): Promise<Acc
   };
 }
 
+const SIGNED_IN = `UPDATE "Account" SET "lastLoginAt" = ?, "failedLogins" = 0, "passwordHash" = COALESCE(?, "passwordHash"), "updatedAt" = ?
+  WHERE "id" = ?`;
+
+/** A successful sign-in: the failure count resets, and a hash with old parameters is replaced. */
+export async function recordSignIn(sql: DirectSql, id: string, at: Date, upgradedHash?: string): Promise<void> {
+  await sql.run(SIGNED_IN, [at, upgradedHash ?? null, at, id]);
+}
+
 export function createAccount(db: Database, input: { email: string; passwordHash: string; status: AccountStatus; emailVerifiedAt?: Date | null }) {
   return db.account.create({
     data: {

@@ -1,7 +1,7 @@
 // Security-relevant events in the database (SPEC §7). Identifiers only: never an email,
 // a password, a token or a code.
 import { randomUUID } from 'node:crypto';
-import type { Database } from '../storage/prisma.js';
+import type { DirectSql } from '../storage/direct-sql.js';
 
 export type AuditEventType =
   | 'sign_in.succeeded' | 'sign_in.failed' | 'sign_in.throttled' | 'consent.granted' | 'consent.refused'
@@ -20,13 +20,14 @@ export interface AuditLog {
   record(type: AuditEventType, entry?: AuditEntry): Promise<void>;
 }
 
-export function createAuditLog(db: Database, now: () => Date, observe: (type: AuditEventType) => void = () => {}): AuditLog {
+const INSERT = 'INSERT INTO "AuditEvent" ("id", "type", "createdAt", "accountId", "clientId", "ip", "detail") VALUES (?, ?, ?, ?, ?, ?, ?)';
+
+/** Written with a prepared statement: every sign-in records at least one event. */
+export function createAuditLog(sql: DirectSql, now: () => Date, observe: (type: AuditEventType) => void = () => {}): AuditLog {
   return {
     async record(type, entry = {}) {
       observe(type);
-      await db.auditEvent.create({
-        data: { id: randomUUID(), type, createdAt: now(), accountId: entry.accountId ?? null, clientId: entry.clientId ?? null, ip: entry.ip ?? null, detail: entry.detail ?? null },
-      });
+      await sql.run(INSERT, [randomUUID(), type, now(), entry.accountId ?? null, entry.clientId ?? null, entry.ip ?? null, entry.detail ?? null]);
     },
   };
 }

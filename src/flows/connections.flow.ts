@@ -17,24 +17,21 @@ export function approximateAddress(ip: string | undefined): string | null {
 
 export interface AuthorizationEvent { accountId: string; clientId: string; sessionUid: string; userAgent?: string; ip?: string }
 
+// Both run on every sign-in: prepared statements, not Prisma (src/storage/direct-sql.ts).
+const CONNECTED = `INSERT INTO "ServiceConnection" ("accountId", "clientId", "firstAt", "lastAt") VALUES (?, ?, ?, ?)
+  ON CONFLICT ("accountId", "clientId") DO UPDATE SET "lastAt" = excluded."lastAt"`;
+const SEEN = `INSERT INTO "SessionActivity" ("sessionKey", "accountId", "userAgent", "ipPrefix", "createdAt", "lastSeenAt") VALUES (?, ?, ?, ?, ?, ?)
+  ON CONFLICT ("sessionKey") DO UPDATE SET "userAgent" = excluded."userAgent", "ipPrefix" = excluded."ipPrefix", "lastSeenAt" = excluded."lastSeenAt"`;
+
 export async function recordAuthorization(deps: FlowDeps, event: AuthorizationEvent): Promise<void> {
   const at = deps.now();
-  await deps.db.serviceConnection.upsert({
-    where: { accountId_clientId: { accountId: event.accountId, clientId: event.clientId } },
-    create: { accountId: event.accountId, clientId: event.clientId, firstAt: at, lastAt: at },
-    update: { lastAt: at },
-  });
+  await deps.sql.run(CONNECTED, [event.accountId, event.clientId, at, at]);
   await touchSession(deps, event.accountId, event.sessionUid, event);
 }
 
 export async function touchSession(deps: FlowDeps, accountId: string, sessionUid: string, seen: { userAgent?: string; ip?: string }): Promise<void> {
   const at = deps.now();
-  const details = { userAgent: seen.userAgent?.slice(0, 512) ?? null, ipPrefix: approximateAddress(seen.ip) };
-  await deps.db.sessionActivity.upsert({
-    where: { sessionKey: sessionKey(sessionUid) },
-    create: { sessionKey: sessionKey(sessionUid), accountId, createdAt: at, lastSeenAt: at, ...details },
-    update: { lastSeenAt: at, ...details },
-  });
+  await deps.sql.run(SEEN, [sessionKey(sessionUid), accountId, seen.userAgent?.slice(0, 512) ?? null, approximateAddress(seen.ip), at, at]);
 }
 
 export interface ConnectedService { clientId: string; firstAt: Date; lastAt: Date }

@@ -6,6 +6,7 @@ import type { Mailer } from '../mail/mail-types.js';
 import type { AccountSessions } from '../oidc/account-sessions.js';
 import type { Captcha } from '../security/captcha.js';
 import type { Throttles } from '../security/throttles.js';
+import type { DirectSql } from '../storage/direct-sql.js';
 import type { Database } from '../storage/prisma.js';
 
 /** Rules an operator sets (SPEC §3). */
@@ -20,6 +21,8 @@ export type PublicLink = (path: string, query?: Record<string, string>) => strin
 /** What every flow may use; built once by the composition root (src/deps.ts). */
 export interface FlowDeps {
   db: Database;
+  /** Prepared statements for what every sign-in writes (src/storage/direct-sql.ts). */
+  sql: DirectSql;
   now: () => Date;
   passwords: PasswordHasher;
   audit: AuditLog;

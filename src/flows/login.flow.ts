@@ -2,7 +2,7 @@
 // account (SPEC §7), and the same argon2 cost for each, so neither the page nor the time
 // tells whether an address has an account. Consecutive failures lock the account (see
 // lockout.flow.ts); failures from one address across accounts are throttled.
-import { findAccountByEmail } from '../accounts/account.repository.js';
+import { findAccountByEmail, recordSignIn } from '../accounts/account.repository.js';
 import { FlowError } from '../errors.js';
 import type { Account } from '../storage/prisma.js';
 import type { FlowDeps, RequestContext } from './flow-deps.js';
@@ -28,10 +28,7 @@ export async function authenticateWithPassword(deps: FlowDeps, { email, password
   if (account.status === 'pending') throw new FlowError('account_not_activated');
 
   const upgradedHash = deps.passwords.needsRehash(account.passwordHash) ? await deps.passwords.hash(password) : undefined;
-  await deps.db.account.update({
-    where: { id: account.id },
-    data: { lastLoginAt: deps.now(), failedLogins: 0, ...(upgradedHash ? { passwordHash: upgradedHash } : {}) },
-  });
+  await recordSignIn(deps.sql, account.id, deps.now(), upgradedHash);
   await deps.audit.record('sign_in.succeeded', { accountId: account.id, clientId: request.clientId, ip: request.ip });
   return account;
 }

@@ -3,7 +3,8 @@
 // busy database must be waited for without stopping the event loop.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import Libsql from 'libsql';
-import { createAccount, findAccountClaims } from '../../src/accounts/account.repository.js';
+import { createAccount, findAccountClaims, recordSignIn } from '../../src/accounts/account.repository.js';
+import { createAuditLog } from '../../src/audit/audit-log.js';
 import { SqlAdapter } from '../../src/oidc/adapters/sql-adapter.js';
 import { storageKey } from '../../src/oidc/adapters/stored-payload.js';
 import { openDirectSql, type DirectSql } from '../../src/storage/direct-sql.js';
@@ -69,6 +70,32 @@ describe.each(backends)('direct statements beside Prisma on %s', (backend) => {
       id: created.id, email: 'Claims@Example.org', emailVerifiedAt: new Date('2026-01-02T03:04:05.678Z'), updatedAt: created.updatedAt, status: 'active',
     });
     expect(await findAccountClaims(sql, 'no-such-account')).toBeUndefined();
+  });
+
+  test('a sign-in resets the failure count, stamps the account, and replaces an old hash only when given one', async () => {
+    const account = await createAccount(db, { email: 'signin@example.org', passwordHash: 'old-hash', status: 'active' });
+    await db.account.update({ where: { id: account.id }, data: { failedLogins: 3 } });
+    const at = new Date('2026-11-25T09:00:00.250Z');
+    await recordSignIn(sql, account.id, at);
+    let stored = await db.account.findUniqueOrThrow({ where: { id: account.id } });
+    expect([stored.failedLogins, stored.lastLoginAt, stored.updatedAt, stored.passwordHash]).toEqual([0, at, at, 'old-hash']);
+    await recordSignIn(sql, account.id, new Date(at.getTime() + 1000), 'new-hash');
+    stored = await db.account.findUniqueOrThrow({ where: { id: account.id } });
+    expect(stored.passwordHash).toBe('new-hash');
+    expect(await findAccountClaims(sql, account.id)).toMatchObject({ updatedAt: new Date(at.getTime() + 1000) });
+  });
+
+  test('audit events written by prepared statement are what Prisma reads back', async () => {
+    const observed: string[] = [];
+    const audit = createAuditLog(sql, () => new Date('2026-11-25T08:00:00.001Z'), (type) => observed.push(type));
+    await audit.record('sign_in.succeeded', { accountId: 'audited', clientId: 'portal', ip: '203.0.113.9' });
+    await audit.record('sign_in.failed', { accountId: 'audited' });
+    const events = await db.auditEvent.findMany({ where: { accountId: 'audited' }, orderBy: { type: 'desc' } });
+    expect(events.map(({ type, clientId, ip, detail, createdAt }) => ({ type, clientId, ip, detail, createdAt: createdAt.toISOString() }))).toEqual([
+      { type: 'sign_in.succeeded', clientId: 'portal', ip: '203.0.113.9', detail: null, createdAt: '2026-11-25T08:00:00.001Z' },
+      { type: 'sign_in.failed', clientId: null, ip: null, detail: null, createdAt: '2026-11-25T08:00:00.001Z' },
+    ]);
+    expect(observed).toEqual(['sign_in.succeeded', 'sign_in.failed']);
   });
 
   if (backend === 'sqlite') {
