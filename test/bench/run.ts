@@ -1,4 +1,4 @@
-// `npm run bench [-- --pg] [-- --duration 10] [-- --seed-accounts N] [-- --memory N]`
+// `npm run bench [-- --pg] [-- --duration 10] [-- --seed-accounts N] [-- --memory N] [-- --steps N]`
 // Passerelle (embedded SQLite, or PostgreSQL + Redis with --pg) and a bare oidc-provider baseline
 // under the same load: 16 concurrent clients per scenario. CPU time is read from /proc for each
 // server (plus PostgreSQL and Redis with --pg), so the figures are per CPU-second, the number that
@@ -20,6 +20,7 @@ import { TEST_DATABASE_URL, TEST_REDIS_URL } from '../support/backends.js';
 const { values } = parseArgs({ options: {
   pg: { type: 'boolean' }, duration: { type: 'string', default: '10' }, concurrency: { type: 'string', default: '16' },
   'seed-accounts': { type: 'string' }, memory: { type: 'string' }, only: { type: 'string' }, 'cpu-prof': { type: 'string' },
+  steps: { type: 'string' },
 } });
 const wanted = (scenario: string) => !values.only || values.only.split(',').includes(scenario);
 const DURATION_MS = Number(values.duration) * 1000;
@@ -58,6 +59,21 @@ function poolCpuMs(pid: number): number {
     } catch { /* thread ended */ }
   }
   return ticks * (1000 / CLK_TCK);
+}
+/**
+ * Nanoseconds on CPU of the server's event loop (main thread), libuv pool and other threads (V8's
+ * GC helpers), from each thread's schedstat: exact, where `stat` counts 10 ms ticks.
+ */
+function threadCpuNs(pid: number): { loop: number; pool: number; other: number } {
+  const cpu = { loop: 0, pool: 0, other: 0 };
+  for (const task of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const ns = Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(' ')[0]);
+      const kind = Number(task) === pid ? 'loop' : readFileSync(`/proc/${pid}/task/${task}/comm`, 'utf8').trim() === 'libuv-worker' ? 'pool' : 'other';
+      cpu[kind] += ns;
+    } catch { /* thread ended */ }
+  }
+  return cpu;
 }
 const totalCpuMs = (pids: number[]) => pids.reduce((sum, pid) => { try { return sum + cpuTicks(`/proc/${pid}/stat`); } catch { return sum; } }, 0) * (1000 / CLK_TCK);
 
@@ -148,6 +164,65 @@ async function runScenarios(server: Server): Promise<Result[]> {
     await r.arrayBuffer();
   }));
   return results;
+}
+
+// ---- one sign-in, request by request (--steps) ---------------------------------------------
+/** The step a request of the sign-in is, from its method and path (the same on both servers). */
+function stepOf(method: string, pathname: string): string {
+  if (pathname === '/auth') return '1 authorize';
+  if (/^\/interaction\/[\w-]+$/.test(pathname)) return '2 sign-in page';
+  if (/^\/interaction\/[\w-]+\/login$/.test(pathname)) return '3 login (argon2)';
+  if (/^\/auth\/[\w-]+$/.test(pathname)) return '4 resume';
+  if (pathname === '/token') return '5 token';
+  return `${method} ${pathname}`;
+}
+
+type StepCost = { requests: number; loop: number; pool: number; other: number };
+
+/**
+ * Sequential sign-ins, with the server's CPU read at the start of every request: what a step
+ * costs is everything the server did from its request to the next one, trailing work included.
+ */
+async function stepCosts(server: Server, signIns: number): Promise<Map<string, StepCost>> {
+  const costs = new Map<string, StepCost>();
+  const realFetch = globalThis.fetch;
+  let open: { step: string; at: ReturnType<typeof threadCpuNs> } | undefined;
+  const close = () => {
+    if (!open) return;
+    const now = threadCpuNs(server.mainPid);
+    const cost = costs.get(open.step) ?? { requests: 0, loop: 0, pool: 0, other: 0 };
+    costs.set(open.step, { requests: cost.requests + 1, loop: cost.loop + now.loop - open.at.loop, pool: cost.pool + now.pool - open.at.pool, other: cost.other + now.other - open.at.other });
+  };
+  globalThis.fetch = (input, init) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    close();
+    open = { step: stepOf(init?.method ?? 'GET', url.pathname), at: threadCpuNs(server.mainPid) };
+    return realFetch(input, init);
+  };
+  try {
+    for (let i = 0; i < 20; i += 1) await signIn(server.url); // warm-up
+    costs.clear();
+    open = undefined;
+    for (let i = 0; i < signIns; i += 1) await signIn(server.url);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    close();
+  } finally {
+    globalThis.fetch = realFetch;
+  }
+  return costs;
+}
+
+function printStepCosts(ours: Map<string, StepCost>, theirs: Map<string, StepCost>): void {
+  const us = (cost: StepCost | undefined, part: keyof StepCost) => (cost ? cost[part] / cost.requests / 1000 : 0);
+  console.log('\nOne sign-in, request by request (server CPU µs per request, sequential; event loop, libuv pool, other threads)\n');
+  console.log(['step', 'ours loop', 'ours pool', 'ours other', 'base loop', 'base pool', 'base other', 'loop diff'].map((h, i) => (i === 0 ? h.padEnd(20) : h.padStart(11))).join(''));
+  const total = { ours: { loop: 0, pool: 0, other: 0 }, base: { loop: 0, pool: 0, other: 0 } };
+  for (const step of [...new Set([...ours.keys(), ...theirs.keys()])].sort()) {
+    const [o, b] = [ours.get(step), theirs.get(step)];
+    for (const part of ['loop', 'pool', 'other'] as const) { total.ours[part] += us(o, part); total.base[part] += us(b, part); }
+    console.log([step.padEnd(20), ...[us(o, 'loop'), us(o, 'pool'), us(o, 'other'), us(b, 'loop'), us(b, 'pool'), us(b, 'other'), us(o, 'loop') - us(b, 'loop')].map((n) => fmt(n).padStart(11))].join(''));
+  }
+  console.log(['total'.padEnd(20), ...[total.ours.loop, total.ours.pool, total.ours.other, total.base.loop, total.base.pool, total.base.other, total.ours.loop - total.base.loop].map((n) => fmt(n).padStart(11))].join(''));
 }
 
 // ---- the two servers --------------------------------------------------------------------------
@@ -259,6 +334,7 @@ try {
     }
   }
   if (Object.keys(memory).length) console.log(`\nmemory: ${JSON.stringify(memory)}`);
+  if (values.steps) printStepCosts(await stepCosts(passerelle, Number(values.steps)), await stepCosts(baseline, Number(values.steps)));
   console.log(JSON.stringify({ date: new Date().toISOString(), backend: values.pg ? 'postgresql+redis' : 'sqlite', concurrency: CONCURRENCY, durationSeconds: Number(values.duration), passerelle: ours, baseline: theirs, memory }));
 } finally {
   for (const c of children) c.kill('SIGTERM');
