@@ -183,7 +183,7 @@ type StepCost = { requests: number; loop: number; pool: number; other: number };
  * Sequential sign-ins, with the server's CPU read at the start of every request: what a step
  * costs is everything the server did from its request to the next one, trailing work included.
  */
-async function stepCosts(server: Server, signIns: number): Promise<Map<string, StepCost>> {
+async function stepCosts(server: Server, signIns: number): Promise<{ signIns: number; costs: Map<string, StepCost> }> {
   const costs = new Map<string, StepCost>();
   const realFetch = globalThis.fetch;
   let open: { step: string; at: ReturnType<typeof threadCpuNs> } | undefined;
@@ -209,20 +209,23 @@ async function stepCosts(server: Server, signIns: number): Promise<Map<string, S
   } finally {
     globalThis.fetch = realFetch;
   }
-  return costs;
+  return { signIns, costs };
 }
 
-function printStepCosts(ours: Map<string, StepCost>, theirs: Map<string, StepCost>): void {
-  const us = (cost: StepCost | undefined, part: keyof StepCost) => (cost ? cost[part] / cost.requests / 1000 : 0);
-  console.log('\nOne sign-in, request by request (server CPU µs per request, sequential; event loop, libuv pool, other threads)\n');
-  console.log(['step', 'ours loop', 'ours pool', 'ours other', 'base loop', 'base pool', 'base other', 'loop diff'].map((h, i) => (i === 0 ? h.padEnd(20) : h.padStart(11))).join(''));
-  const total = { ours: { loop: 0, pool: 0, other: 0 }, base: { loop: 0, pool: 0, other: 0 } };
-  for (const step of [...new Set([...ours.keys(), ...theirs.keys()])].sort()) {
-    const [o, b] = [ours.get(step), theirs.get(step)];
-    for (const part of ['loop', 'pool', 'other'] as const) { total.ours[part] += us(o, part); total.base[part] += us(b, part); }
-    console.log([step.padEnd(20), ...[us(o, 'loop'), us(o, 'pool'), us(o, 'other'), us(b, 'loop'), us(b, 'pool'), us(b, 'other'), us(o, 'loop') - us(b, 'loop')].map((n) => fmt(n).padStart(11))].join(''));
-  }
-  console.log(['total'.padEnd(20), ...[total.ours.loop, total.ours.pool, total.ours.other, total.base.loop, total.base.pool, total.base.other, total.ours.loop - total.base.loop].map((n) => fmt(n).padStart(11))].join(''));
+type Steps = Awaited<ReturnType<typeof stepCosts>>;
+
+function printStepCosts(ours: Steps, theirs: Steps): void {
+  const perSignIn = ({ signIns, costs }: Steps, step: string, part: keyof StepCost) => (costs.get(step)?.[part] ?? 0) / signIns / (part === 'requests' ? 1 : 1000);
+  console.log('\nOne sign-in, step by step (sequential; server CPU µs per sign-in: event loop, libuv pool, other threads)\n');
+  console.log(['step', 'requests', 'ours loop', 'ours pool', 'ours other', 'requests', 'base loop', 'base pool', 'base other', 'loop diff'].map((h, i) => (i === 0 ? h.padEnd(20) : h.padStart(11))).join(''));
+  const steps = [...new Set([...ours.costs.keys(), ...theirs.costs.keys()])].sort();
+  const parts = ['requests', 'loop', 'pool', 'other'] as const;
+  const row = (label: string, value: (steps: Steps, part: keyof StepCost) => number) => {
+    const cells = [...parts.map((part) => value(ours, part)), ...parts.map((part) => value(theirs, part)), value(ours, 'loop') - value(theirs, 'loop')];
+    console.log([label.padEnd(20), ...cells.map((n, i) => fmt(n, i % 4 === 0 && i < 8 ? 1 : 0).padStart(11))].join(''));
+  };
+  for (const step of steps) row(step, (of, part) => perSignIn(of, step, part));
+  row('total', (of, part) => steps.reduce((sum, step) => sum + perSignIn(of, step, part), 0));
 }
 
 // ---- the two servers --------------------------------------------------------------------------
