@@ -1,5 +1,6 @@
-// buildRequestHandler(deps): discovery and JWKS from memory; then Koa: security headers →
-// health → assets → our pages → oidc-provider.
+// buildRequestHandler(deps): discovery and JWKS from memory; oidc-provider's API endpoints
+// through a lean Koa app; everything else through the full one: security headers → health →
+// assets → our pages → oidc-provider.
 // The only module in src/ that imports from interactions/.
 import { randomUUID } from 'node:crypto';
 import type { RequestListener } from 'node:http';
@@ -23,39 +24,69 @@ import { providerPages } from '../interactions/provider-pages.js';
 /** What interactions/ gives the core: pages oidc-provider renders, and the email templates. */
 export const userInterface: UserInterface = { pages: providerPages, renderMail };
 
+/**
+ * oidc-provider's machine-to-machine endpoints, called by relying parties, never by a browser:
+ * they need no page, form, asset or interaction route, only the provider and what every
+ * response carries (request id and log line, metrics, security headers).
+ */
+const PROTOCOL_API_PATHS = new Set(['/token', '/token/introspection', '/token/revocation', '/me']);
+
 /** The server's request listener: discovery and JWKS from memory, everything else through Koa. */
 export function buildRequestHandler(deps: Deps): RequestListener {
   const metadata = publicMetadataCache(() => deps.provider);
-  return metadata.serve(buildApp(deps, metadata.capture).callback(), deps.metrics.observeCached);
+  const full = buildApp(deps, metadata.capture).callback();
+  const api = buildApiApp(deps).callback();
+  return metadata.serve((req, res) => (PROTOCOL_API_PATHS.has(req.url?.split('?', 1)[0] ?? '') ? api : full)(req, res), deps.metrics.observeCached);
 }
 
-function buildApp(deps: Deps, captureMetadata: Koa.Middleware): Koa {
-  const { config, log } = deps;
+function newApp(deps: Deps): Koa {
   const app = new Koa();
   app.keys = deps.cookieKeys;
-  app.proxy = config.TRUST_PROXY;
+  app.proxy = deps.config.TRUST_PROXY;
   app.silent = true;
-  app.on('error', (error: unknown) => log.error({ err: error }, 'request failed'));
+  app.on('error', (error: unknown) => deps.log.error({ err: error }, 'request failed'));
+  app.use(requestLog(deps));
+  app.use(deps.metrics.requestTimer());
+  app.use(securityHeaders(deps.config.secureCookies));
+  return app;
+}
 
-  // One log line per request, with its id: method, path (never the query string, which may hold
-  // a token), status and duration.
-  app.use(async (ctx, next) => {
+/**
+ * One log line per request, with its id: method, path (never the query string, which may hold
+ * a token), status and duration.
+ */
+function requestLog({ log }: Deps): Koa.Middleware {
+  return async (ctx, next) => {
     const requestId = randomUUID();
     const started = performance.now();
     const requestLog = log.child({ requestId });
     ctx.state['log'] = requestLog;
-    ctx.state['brand'] = config.BRAND_NAME;
-    ctx.state['timeZone'] = config.TIME_ZONE;
-    ctx.state['brandLogo'] = Boolean(config.BRAND_LOGO_FILE);
     ctx.set('X-Request-Id', requestId);
     try {
       await next();
     } finally {
       requestLog.info({ method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(performance.now() - started) }, 'request');
     }
+  };
+}
+
+/** The provider's API endpoints: the provider alone behind what every response carries. */
+function buildApiApp(deps: Deps): Koa {
+  const app = newApp(deps);
+  app.use(liveProvider(deps));
+  return app;
+}
+
+function buildApp(deps: Deps, captureMetadata: Koa.Middleware): Koa {
+  const { config } = deps;
+  const app = newApp(deps);
+  // What every page shows.
+  app.use((ctx, next) => {
+    ctx.state['brand'] = config.BRAND_NAME;
+    ctx.state['timeZone'] = config.TIME_ZONE;
+    ctx.state['brandLogo'] = Boolean(config.BRAND_LOGO_FILE);
+    return next();
   });
-  app.use(deps.metrics.requestTimer());
-  app.use(securityHeaders(config.secureCookies));
   app.use(healthRoutes(deps.db, deps.redis));
   app.use(metricsRoute(deps.metrics, config.METRICS_TOKEN));
   app.use(mount('/assets/altcha', serve(altchaWidgetDir, { maxage: 24 * 60 * 60 * 1000 })));
@@ -68,13 +99,17 @@ function buildApp(deps: Deps, captureMetadata: Koa.Middleware): Koa {
   app.use(router.routes());
   app.use(router.allowedMethods());
   app.use(trackAuthorizations(deps.flows));
-  // The provider is looked up per request: a key rotation swaps it without a restart.
+  app.use(liveProvider(deps));
+  return app;
+}
+
+/** oidc-provider, looked up per request: a key rotation swaps it without a restart. */
+function liveProvider(deps: Deps): Koa.Middleware {
   const mounted = new WeakMap<Provider, Koa.Middleware>();
-  app.use((ctx, next) => {
+  return (ctx, next) => {
     const provider = deps.provider;
     let middleware = mounted.get(provider);
     if (!middleware) mounted.set(provider, middleware = mount(provider as unknown as Koa));
     return middleware(ctx, next);
-  });
-  return app;
+  };
 }

@@ -8,17 +8,13 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import type { Context, Next } from 'koa';
 import type Provider from 'oidc-provider';
 
-/** The documents served from memory, by path, and the route name used in metrics. */
-const PUBLIC_DOCUMENTS: Record<string, string> = {
-  '/.well-known/openid-configuration': 'oidc:discovery',
-  '/jwks': 'oidc:jwks',
-};
+/** The documents served from memory, by path (also their route in metrics, as oidc-provider names it). */
+const PUBLIC_DOCUMENTS = new Set(['/.well-known/openid-configuration', '/jwks']);
 
 /** Headers written anew on every answer from memory (per request, or per stored body). */
 const WRITTEN_PER_ANSWER = new Set(['x-request-id', 'access-control-allow-origin', 'vary', 'content-length', 'etag']);
 
 interface StoredDocument {
-  route: string;
   body: Buffer;
   etag: string;
   /** Name/value pairs, flattened once for writeHead. */
@@ -53,8 +49,7 @@ export function publicMetadataCache(current: () => Provider): PublicMetadataCach
     async capture(ctx, next) {
       const provider = current();
       await next();
-      const route = PUBLIC_DOCUMENTS[ctx.path];
-      if (!route || ctx.method !== 'GET' || ctx.status !== 200 || typeof ctx.body !== 'object' || ctx.body === null) return;
+      if (!PUBLIC_DOCUMENTS.has(ctx.path) || ctx.method !== 'GET' || ctx.status !== 200 || typeof ctx.body !== 'object' || ctx.body === null) return;
       // Both change only with a key rotation: clients and proxies may keep them five minutes.
       ctx.set('Cache-Control', 'public, max-age=300');
       const body = Buffer.from(JSON.stringify(ctx.body));
@@ -64,17 +59,17 @@ export function publicMetadataCache(current: () => Provider): PublicMetadataCach
         .filter(([name]) => !WRITTEN_PER_ANSWER.has(name))
         .flatMap(([name, value]) => [name, String(value)]);
       const documents = stored.get(provider) ?? new Map<string, StoredDocument>();
-      stored.set(provider, documents.set(ctx.path, { route, body, etag, headers }));
+      stored.set(provider, documents.set(ctx.path, { body, etag, headers }));
     },
     serve(koa, onServed) {
       return (req, res) => {
         if (req.method === 'GET' || req.method === 'HEAD') {
           const path = req.url?.split('?', 1)[0] ?? '';
-          const document = PUBLIC_DOCUMENTS[path] && stored.get(current())?.get(path);
+          const document = PUBLIC_DOCUMENTS.has(path) && stored.get(current())?.get(path);
           if (document) {
             const started = performance.now();
             answer(req, res, document);
-            onServed(document.route, (performance.now() - started) / 1000);
+            onServed(path, (performance.now() - started) / 1000);
             return;
           }
         }

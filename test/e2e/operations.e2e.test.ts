@@ -96,6 +96,40 @@ describe('metrics and logs', () => {
     expect(text).toContain('# TYPE passerelle_http_request_duration_seconds histogram');
   });
 
+  test("the provider's API endpoints (token, userinfo, introspection) answer with a request id, the security headers, a log line and a metrics sample", async () => {
+    const account = await createTestAccount(suite.server.deps);
+    const config = await discover(suite.server.issuer, portal);
+    const request = await authorizationRequest(config, portal, { scope: 'openid email' });
+    const browser = new Browser(suite.server.url);
+    const { page } = await browser.open(request.url.toString());
+    const { leftTo } = await browser.fill(page, '/login', { email: account.email, password: account.password });
+    const tokens = await exchangeCode(config, leftTo!, request);
+    const before = await scrape();
+
+    const basic = `Basic ${Buffer.from(`${portal.client_id}:${portal.client_secret}`).toString('base64')}`;
+    const answers = [
+      await fetch(`${suite.server.url}/me`, { headers: { authorization: `Bearer ${tokens.access_token}` } }),
+      await fetch(`${suite.server.url}/token/introspection`, { method: 'POST', headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' }, body: `token=${tokens.access_token}` }),
+      await fetch(`${suite.server.url}/token`, { method: 'POST', headers: { authorization: basic, 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=authorization_code&code=spent' }),
+    ];
+    expect(answers.map((answer) => answer.status)).toEqual([200, 200, 400]);
+    expect(((await answers[0]!.json()) as { sub: string }).sub).toBe(account.id);
+    expect(((await answers[1]!.json()) as { active: boolean }).active).toBe(true);
+    expect(((await answers[2]!.json()) as { error: string }).error).toBe('invalid_grant');
+    for (const answer of answers) {
+      expect(answer.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+      expect(answer.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+      expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
+      const requestId = answer.headers.get('x-request-id')!;
+      expect(logLines.some((line) => line.includes('"msg":"request"') && line.includes(requestId))).toBe(true);
+    }
+    const after = await scrape();
+    for (const [method, route, status] of [['GET', '/me', '2xx'], ['POST', '/token/introspection', '2xx'], ['POST', '/token', '4xx']]) {
+      const labels = `{method="${method}",route="${route}",status="${status}"}`;
+      expect(sample(after, 'passerelle_http_request_duration_seconds_count', labels)).toBe(sample(before, 'passerelle_http_request_duration_seconds_count', labels) + 1);
+    }
+  });
+
   test('a full flow is counted, and its logs hold no password, token, code or email', async () => {
     const before = await scrape();
     const password = 'Journal-Secret-2026';

@@ -63,10 +63,10 @@ describe('discovery and JWKS from memory', () => {
     expect((await get(DISCOVERY)).status).toBe(200);
   });
 
-  test('answers from memory are counted in the request metrics', async () => {
+  test('answers from memory are counted in the request metrics, under the route oidc-provider names', async () => {
     const count = async () => {
       const text = await (await get('/metrics')).text();
-      return Number(/passerelle_http_request_duration_seconds_count\{[^}]*route="oidc:jwks"[^}]*\} (\d+)/.exec(text)?.[1] ?? 0);
+      return Number(/passerelle_http_request_duration_seconds_count\{[^}]*route="\/jwks"[^}]*\} (\d+)/.exec(text)?.[1] ?? 0);
     };
     const before = await count();
     await get('/jwks');
