@@ -21,7 +21,7 @@ export function signedInPages(deps: InteractionDeps) {
 
   async function requireSignedIn(ctx: Context, next: Next) {
     const session = await deps.provider.Session.get(ctx);
-    const account = session.accountId ? await findAccountById(deps.flows.db, session.accountId) : null;
+    const account = session.accountId ? await findAccountById(deps.flows.sql, session.accountId) : null;
     if (!account || account.status !== 'active') {
       const signIn = startConsoleSignIn(deps.config.ISSUER, localeOf(ctx));
       const returnTo = ctx.method === 'GET' ? safeReturnPath(ctx.path) : '/account';

@@ -101,7 +101,7 @@ export const COMMANDS: Record<string, Command> = {
     summary: 'create an active account; the password is read from standard input',
     async run({ args, deps, readPassword }) {
       const email = requireEmail(args[0]);
-      if (await findAccountByEmail(deps.db, email)) throw new UsageError(`an account already exists for ${email}`);
+      if (await findAccountByEmail(deps.flows.sql, email)) throw new UsageError(`an account already exists for ${email}`);
       const password = await readPassword();
       if (password.length < 8 || password.length > 256) throw new UsageError('the password must have 8 to 256 characters');
       const created = await createAccount(deps.db, { email, passwordHash: await deps.flows.passwords.hash(password), status: 'active', emailVerifiedAt: deps.flows.now() });
@@ -223,7 +223,7 @@ export const COMMANDS: Record<string, Command> = {
     summary: 'the latest audit events, newest first',
     async run({ deps, values }) {
       const accountArg = values['account'] as string | undefined;
-      const accountId = accountArg && looksLikeEmail(accountArg) ? (await findAccountByEmail(deps.db, accountArg))?.id ?? 'none' : accountArg;
+      const accountId = accountArg && looksLikeEmail(accountArg) ? (await findAccountByEmail(deps.flows.sql, accountArg))?.id ?? 'none' : accountArg;
       const since = values['since'] ? parseSince(String(values['since']), deps.flows.now()) : undefined;
       if (values['since'] && !since) throw new UsageError('--since must be like 15m, 2h, 7d or an ISO date');
       const limit = values['limit'] ? Number(values['limit']) : 50;

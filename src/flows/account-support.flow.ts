@@ -22,9 +22,9 @@ function found(account: Account | null): Account {
   return account;
 }
 
-export const accountById = async (deps: FlowDeps, accountId: string): Promise<Account> => found(await findAccountById(deps.db, accountId));
+export const accountById = async (deps: FlowDeps, accountId: string): Promise<Account> => found(await findAccountById(deps.sql, accountId));
 
-export const accountByEmail = async (deps: FlowDeps, email: string): Promise<Account> => found(await findAccountByEmail(deps.db, email));
+export const accountByEmail = async (deps: FlowDeps, email: string): Promise<Account> => found(await findAccountByEmail(deps.sql, email));
 
 export async function unlockBySupport(deps: FlowDeps, account: Account, by: string): Promise<boolean> {
   const { count } = await deps.db.account.updateMany({ where: { id: account.id, status: 'locked' }, data: ACTIVE_AGAIN });

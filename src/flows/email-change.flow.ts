@@ -31,9 +31,9 @@ export async function requestEmailChange(deps: FlowDeps, account: Account, form:
 export async function confirmEmailChange(deps: FlowDeps, token: unknown, request: RequestContext): Promise<{ email: string }> {
   const { accountId, payload } = await redeemToken(deps.tokens, token, 'email_change');
   const email = payload['email'];
-  const account = await findAccountById(deps.db, accountId);
+  const account = await findAccountById(deps.sql, accountId);
   if (!email || !account) throw new FlowError('link_invalid');
-  const taken = await findAccountByEmail(deps.db, email);
+  const taken = await findAccountByEmail(deps.sql, email);
   if (taken && taken.id !== accountId) throw new FlowError('email_taken');
   try {
     await deps.db.account.update({

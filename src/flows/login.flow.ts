@@ -16,7 +16,7 @@ export async function authenticateWithPassword(deps: FlowDeps, { email, password
     await deps.audit.record('sign_in.throttled', { clientId: request.clientId, ip: request.ip });
     throw new FlowError('too_many_attempts');
   }
-  const found = await findAccountByEmail(deps.db, email);
+  const found = await findAccountByEmail(deps.sql, email);
   const account = found && await expireLockIfDue(deps, found);
   const matches = account ? await deps.passwords.verify(account.passwordHash, password) : await deps.passwords.verifyNothing(password);
   if (!account || !matches || account.status === 'locked' || account.status === 'disabled') {

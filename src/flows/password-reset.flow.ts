@@ -10,7 +10,7 @@ import { emailProblem, guardPublicForm, newPasswordProblems } from './form-rules
 export async function requestPasswordReset(deps: FlowDeps, email: string, request: RequestContext): Promise<void> {
   await guardPublicForm(deps, request);
   assertNoProblems({ email: emailProblem(email) });
-  const account = await findAccountByEmail(deps.db, email);
+  const account = await findAccountByEmail(deps.sql, email);
   if (!account || account.status === 'disabled') return;
   if (!(await deps.throttles.mailsPerAccount.hit(`password_reset:${account.id}`))) return;
   const { token, code } = await issueToken(deps.tokens, { accountId: account.id, purpose: 'password_reset', withCode: true });
@@ -43,7 +43,7 @@ export async function resetPasswordWithCode(deps: FlowDeps, form: NewPassword & 
     ...newPasswordProblems(form.password, form.passwordConfirm, form.email),
   });
   await guardPublicForm(deps, request);
-  const account = await findAccountByEmail(deps.db, form.email);
+  const account = await findAccountByEmail(deps.sql, form.email);
   // An unknown address gets the answer of a wrong code.
   if (!account) throw new FormError({ code: 'code_invalid' });
   const redeemed = await redeemCode(deps.tokens, account.id, form.code.trim(), 'password_reset').catch(async (error: unknown) => {
@@ -54,7 +54,7 @@ export async function resetPasswordWithCode(deps: FlowDeps, form: NewPassword & 
 }
 
 async function completeReset(deps: FlowDeps, { accountId }: RedeemedToken, password: string, request: RequestContext): Promise<void> {
-  const account = await findAccountById(deps.db, accountId);
+  const account = await findAccountById(deps.sql, accountId);
   if (!account || account.status === 'disabled') throw new FlowError('link_invalid');
   await deps.db.account.update({
     where: { id: accountId },

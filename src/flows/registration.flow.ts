@@ -34,7 +34,7 @@ export async function register(deps: FlowDeps, form: RegistrationForm, request: 
   }
   // Hash first, whatever happens next: the time taken must not depend on the address.
   const passwordHash = await deps.passwords.hash(form.password);
-  const existing = await findAccountByEmail(deps.db, form.email);
+  const existing = await findAccountByEmail(deps.sql, form.email);
   if (existing?.status === 'pending') {
     // The address was never proven: the latest registrant's password wins, and only the
     // owner of the mailbox can activate it.
@@ -79,7 +79,7 @@ export async function sendActivation(deps: FlowDeps, accountId: string, email: s
 export async function resendActivation(deps: FlowDeps, email: string, request: RequestContext): Promise<void> {
   await guardPublicForm(deps, request);
   if (!looksLikeEmail(email)) throw new FlowError('invalid_input', 'email');
-  const account = await findAccountByEmail(deps.db, email);
+  const account = await findAccountByEmail(deps.sql, email);
   if (account?.status !== 'pending') return;
   if (!(await deps.throttles.mailsPerAccount.hit(`activation:${account.id}`))) return;
   await deps.audit.record('account.activation_resent', { accountId: account.id, ip: request.ip });

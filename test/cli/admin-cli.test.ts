@@ -40,7 +40,7 @@ describe.each(backends)('operator CLI on %s', (backend) => {
     const email = uniqueEmail('cli');
     const result = await admin(['user:create', email.toUpperCase()], env(), 'Cli-Password-2026\n');
     expect(result).toMatchObject({ code: 0 });
-    const account = await findAccountByEmail(server.deps.db, email);
+    const account = await findAccountByEmail(server.deps.flows.sql, email);
     expect(account).toMatchObject({ status: 'active', emailNormalized: email });
     expect(account!.passwordHash).toMatch(/^\$argon2id\$/);
     expect(await argon2.verify(account!.passwordHash, 'Cli-Password-2026')).toBe(true);
@@ -70,9 +70,9 @@ describe.each(backends)('operator CLI on %s', (backend) => {
     const email = uniqueEmail('admin');
     await admin(['user:create', email], env(), 'Cli-Password-2026');
     expect((await admin(['user:grant-admin', email], env())).code).toBe(0);
-    expect((await findAccountByEmail(server.deps.db, email))!.isAdmin).toBe(true);
+    expect((await findAccountByEmail(server.deps.flows.sql, email))!.isAdmin).toBe(true);
     expect((await admin(['user:revoke-admin', email], env())).code).toBe(0);
-    expect((await findAccountByEmail(server.deps.db, email))!.isAdmin).toBe(false);
+    expect((await findAccountByEmail(server.deps.flows.sql, email))!.isAdmin).toBe(false);
   });
 
   // Argument errors do not depend on the database: the whole table on SQLite, one case elsewhere.
@@ -148,18 +148,18 @@ describe.each(backends)('operator CLI on %s', (backend) => {
     expect(found.stdout).toContain(email);
     expect(found.stdout).toContain('active');
 
-    const account = (await findAccountByEmail(server.deps.db, email))!;
+    const account = (await findAccountByEmail(server.deps.flows.sql, email))!;
     await server.deps.db.account.update({ where: { id: account.id }, data: { status: 'locked' } });
     expect((await admin(['user:unlock', email], env())).stdout).toContain('unlocked');
     expect((await admin(['user:disable', email], env())).stdout).toContain('disabled');
-    expect((await findAccountByEmail(server.deps.db, email))!.status).toBe('disabled');
+    expect((await findAccountByEmail(server.deps.flows.sql, email))!.status).toBe('disabled');
     expect((await admin(['user:enable', email], env())).stdout).toContain('enabled');
 
     const refused = await admin(['user:delete', email], env());
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('--yes');
     expect((await admin(['user:delete', email, '--yes'], env())).code).toBe(0);
-    expect(await findAccountByEmail(server.deps.db, email)).toBeNull();
+    expect(await findAccountByEmail(server.deps.flows.sql, email)).toBeNull();
 
     const tail = await admin(['audit:tail', '--account', account.id, '--type', 'account.', '--json'], env());
     const types = tail.stdout.split('\n').filter(Boolean).map((line) => (JSON.parse(line) as { type: string }).type);

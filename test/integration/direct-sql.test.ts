@@ -3,7 +3,7 @@
 // busy database must be waited for without stopping the event loop.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import Libsql from 'libsql';
-import { createAccount, findAccountClaims, recordSignIn } from '../../src/accounts/account.repository.js';
+import { createAccount, findAccountByEmail, findAccountById, findAccountClaims, recordSignIn } from '../../src/accounts/account.repository.js';
 import { createAuditLog } from '../../src/audit/audit-log.js';
 import { SqlAdapter } from '../../src/oidc/adapters/sql-adapter.js';
 import { storageKey } from '../../src/oidc/adapters/stored-payload.js';
@@ -70,6 +70,18 @@ describe.each(backends)('direct statements beside Prisma on %s', (backend) => {
       id: created.id, email: 'Claims@Example.org', emailVerifiedAt: new Date('2026-01-02T03:04:05.678Z'), updatedAt: created.updatedAt, status: 'active',
     });
     expect(await findAccountClaims(sql, 'no-such-account')).toBeUndefined();
+  });
+
+  test('an account read by prepared statement is exactly what Prisma reads, every column', async () => {
+    const created = await createAccount(db, { email: 'Every.Column@Example.org', passwordHash: 'hash', status: 'active', emailVerifiedAt: new Date('2026-03-04T05:06:07.089Z') });
+    await db.account.update({ where: { id: created.id }, data: { isAdmin: true, phone: '+687123456', contactChannel: 'sms', failedLogins: 2, lockedUntil: new Date('2026-11-25T12:00:00.001Z'), lastLoginAt: new Date('2026-11-24T12:00:00Z') } });
+    const viaPrisma = await db.account.findUniqueOrThrow({ where: { id: created.id } });
+    expect(await findAccountById(sql, created.id)).toEqual(viaPrisma);
+    expect(await findAccountByEmail(sql, '  EVERY.column@example.ORG ')).toEqual(viaPrisma);
+    const plain = await createAccount(db, { email: 'plain@example.org', passwordHash: 'hash', status: 'pending' });
+    expect(await findAccountById(sql, plain.id)).toEqual(await db.account.findUniqueOrThrow({ where: { id: plain.id } }));
+    expect(await findAccountByEmail(sql, 'nobody@example.org')).toBeNull();
+    expect(await findAccountById(sql, 'no-such-id')).toBeNull();
   });
 
   test('a sign-in resets the failure count, stamps the account, and replaces an old hash only when given one', async () => {
