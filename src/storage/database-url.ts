@@ -12,9 +12,10 @@ export function providerOf(databaseUrl: string): DatabaseProvider {
   throw new Error('DATABASE_URL must start with file: (SQLite) or postgresql:// (PostgreSQL)');
 }
 
-/** Absolute path of a SQLite `file:` URL (relative paths are resolved from the working directory). */
+/** Absolute path of a SQLite `file:` URL (relative paths are resolved from the working directory); `:memory:` stays in memory. */
 export function sqliteFilePath(databaseUrl: string): string {
-  return path.resolve(databaseUrl.slice('file:'.length).replace(/^\/\//, '').split('?')[0] ?? '');
+  const file = databaseUrl.slice('file:'.length).replace(/^\/\//, '').split('?')[0] ?? '';
+  return file === ':memory:' ? file : path.resolve(file);
 }
 
 /** PostgreSQL `?schema=` (Prisma's convention), used to isolate test runs. */
