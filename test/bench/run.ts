@@ -30,6 +30,8 @@ const PASSWORD = 'Bench-Password-2026';
 const EMAIL = 'bench@example.nc';
 const client = { client_id: 'bench', client_secret: 'bench-secret-0123456789abcdef0123456789abcdef', redirect_uri: 'http://bench.test/cb' };
 const tsxImport = ['--import', 'tsx'];
+/** `--cpu-prof DIR`: each server writes DIR/<name>.cpuprofile when it stops. */
+const cpuProfile = (name: string) => values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(values['cpu-prof']), '--cpu-prof-name', `${name}.cpuprofile`] : [];
 
 // ---- processes and CPU ------------------------------------------------------------------------
 /** utime + stime of a process or thread, from its `stat` file. */
@@ -258,9 +260,8 @@ async function startPasserelle(): Promise<Server> {
   env['DATABASE_URL'] = databaseUrl;
   // NODE_ENV=production wants an https issuer: the bench serves plain http on loopback.
   env['NODE_ENV'] = 'test';
-  const profile = values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(values['cpu-prof'])] : [];
   // What `npm start` runs: the compiled build (`npm run bench` builds it first), with its memory settings.
-  const child = await startProcess(['scripts/start.sh', ...profile], env, url, '/bin/sh');
+  const child = await startProcess(['scripts/start.sh', ...cpuProfile('passerelle')], env, url, '/bin/sh');
   children.push(child);
   const db = createDatabase(databaseUrl);
   const hasher = await createPasswordHasher();
@@ -303,7 +304,7 @@ async function startPasserelle(): Promise<Server> {
 async function startBaseline(): Promise<Server> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = await startProcess([...tsxImport, 'test/bench/baseline-provider.ts'], { PORT: String(port), BENCH_CLIENT: JSON.stringify(client), BENCH_EMAIL: EMAIL, BENCH_PASSWORD: PASSWORD, NODE_ENV: 'production' }, url);
+  const child = await startProcess([...cpuProfile('baseline'), ...tsxImport, 'test/bench/baseline-provider.ts'], { PORT: String(port), BENCH_CLIENT: JSON.stringify(client), BENCH_EMAIL: EMAIL, BENCH_PASSWORD: PASSWORD, NODE_ENV: 'production' }, url);
   children.push(child);
   return { name: 'baseline', url, mainPid: child.pid!, pids: () => [child.pid!] };
 }

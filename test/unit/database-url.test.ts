@@ -1,3 +1,4 @@
+import { describe, expect, it } from '@jest/globals';
 import path from 'node:path';
 import { providerOf, sqliteFilePath, postgresSchemaOf } from '../../src/storage/database-url.js';
 
