@@ -1,4 +1,4 @@
-// `npm run bench [-- --pg] [-- --duration 10] [-- --seed-accounts N] [-- --memory N] [-- --steps N]`
+// `npm run bench [-- --pg] [-- --duration 10] [-- --only sign-in,refresh] [-- --seed-accounts N] [-- --memory N] [-- --steps N] [-- --cpu-prof DIR]`
 // Passerelle (embedded SQLite, or PostgreSQL + Redis with --pg) and a bare oidc-provider baseline
 // under the same load: 16 concurrent clients per scenario. CPU time is read from /proc for each
 // server (plus PostgreSQL and Redis with --pg), so the figures are per CPU-second, the number that
