@@ -10,6 +10,7 @@ import mount from 'koa-mount';
 import serve from 'koa-static';
 import views from 'koa-views';
 import type { Deps, UserInterface } from './deps.js';
+import type { Logger } from './log.js';
 import { trackAuthorizations } from './oidc/authorization-tracking.js';
 import { publicMetadataCache } from './oidc/public-metadata.js';
 import { healthRoutes } from './ops/health.js';
@@ -53,19 +54,21 @@ function newApp(deps: Deps): Koa {
 
 /**
  * One log line per request, with its id: method, path (never the query string, which may hold
- * a token), status and duration.
+ * a token), status and duration. Routes log through `ctx.state.log`, a child logger bound to the
+ * request id, made on first use: most requests never log anything else, and a pino child costs
+ * its bindings' serialisation and redaction.
  */
 function requestLog({ log }: Deps): Koa.Middleware {
   return async (ctx, next) => {
     const requestId = randomUUID();
     const started = performance.now();
-    const requestLog = log.child({ requestId });
-    ctx.state['log'] = requestLog;
-    ctx.set('X-Request-Id', requestId);
+    let requestLog: Logger | undefined;
+    Object.defineProperty(ctx.state, 'log', { get: () => (requestLog ??= log.child({ requestId })), configurable: true });
+    ctx.res.setHeader('X-Request-Id', requestId);
     try {
       await next();
     } finally {
-      requestLog.info({ method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(performance.now() - started) }, 'request');
+      log.info({ requestId, method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(performance.now() - started) }, 'request');
     }
   };
 }

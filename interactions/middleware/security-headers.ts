@@ -14,14 +14,20 @@ const CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/** Name/value pairs, set with the response's own setHeader (Koa's `ctx.set` builds arrays per call). */
+const HEADERS: Array<[string, string]> = [
+  ['Content-Security-Policy', CSP],
+  ['X-Content-Type-Options', 'nosniff'],
+  ['Referrer-Policy', 'strict-origin-when-cross-origin'],
+  ['X-Frame-Options', 'DENY'],
+  ['Cross-Origin-Opener-Policy', 'same-origin'],
+];
+const HSTS: [string, string] = ['Strict-Transport-Security', 'max-age=31536000; includeSubDomains'];
+
 export function securityHeaders(hsts: boolean) {
-  return async function headers(ctx: Context, next: Next) {
-    ctx.set('Content-Security-Policy', CSP);
-    ctx.set('X-Content-Type-Options', 'nosniff');
-    ctx.set('Referrer-Policy', 'strict-origin-when-cross-origin');
-    ctx.set('X-Frame-Options', 'DENY');
-    ctx.set('Cross-Origin-Opener-Policy', 'same-origin');
-    if (hsts) ctx.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+  const headers = hsts ? [...HEADERS, HSTS] : HEADERS;
+  return async function setSecurityHeaders(ctx: Context, next: Next) {
+    for (const [name, value] of headers) ctx.res.setHeader(name, value);
     await next();
   };
 }

@@ -130,6 +130,15 @@ describe('metrics and logs', () => {
     }
   });
 
+  test('what a route logs carries the request id of its answer', async () => {
+    const answer = await fetch(`${suite.server.url}/auth?client_id=nobody&response_type=code&scope=openid&redirect_uri=${encodeURIComponent(portal.redirect_uri)}`);
+    expect(answer.status).toBe(400);
+    const requestId = answer.headers.get('x-request-id')!;
+    const routeLine = logLines.find((line) => line.includes('"msg":"protocol error page"') && line.includes(`"requestId":"${requestId}"`));
+    expect(routeLine).toContain('"detail":"invalid_client"');
+    expect(logLines.filter((line) => line.includes('"msg":"request"') && line.includes(`"requestId":"${requestId}"`))).toHaveLength(1);
+  });
+
   test('a full flow is counted, and its logs hold no password, token, code or email', async () => {
     const before = await scrape();
     const password = 'Journal-Secret-2026';
