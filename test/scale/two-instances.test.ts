@@ -70,9 +70,10 @@ describeScaleOut('two instances on PostgreSQL + Redis behind a round-robin proxy
     const clientsFile = path.join(storage.env['DATA_DIR']!, 'clients.json');
     writeFileSync(clientsFile, JSON.stringify([{ ...portal, redirect_uri: undefined, redirect_uris: [portal.redirect_uri], first_party: true, grant_types: ['authorization_code', 'refresh_token'] }]));
     // One after the other: the first applies the migrations, the second finds them applied.
+    // AsyncLocalStorage on context frames, as scripts/start.sh runs the service on Node 22.
     for (const port of ports) {
       const child = spawn(process.execPath, [tsx, 'src/main.ts'], {
-        env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', NODE_ENV: 'test', LOG_LEVEL: 'warn', CAPTCHA: 'off', ...storage.env,
+        env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', NODE_OPTIONS: '--experimental-async-context-frame', NODE_ENV: 'test', LOG_LEVEL: 'warn', CAPTCHA: 'off', ...storage.env,
           PORT: String(port), ISSUER: issuer, CLIENTS_FILE: clientsFile, LOCKOUT_THRESHOLD: '3', SIGNIN_IP_LIMIT: String(SIGNIN_IP_LIMIT) },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
