@@ -1,6 +1,7 @@
-// `npm run bench [-- --pg] [-- --duration 10] [-- --only sign-in,refresh] [-- --seed-accounts N] [-- --memory N] [-- --steps N] [-- --cpu-prof DIR]`
+// `npm run bench [-- --pg] [-- --duration 10] [-- --slices 5] [-- --only sign-in,refresh] [-- --seed-accounts N] [-- --memory N] [-- --steps N] [-- --cpu-prof DIR]`
 // Passerelle (embedded SQLite, or PostgreSQL + Redis with --pg) and a bare oidc-provider baseline
-// under the same load: 16 concurrent clients per scenario. CPU time is read from /proc for each
+// under the same load: 16 concurrent clients per scenario, the two servers taking turns in short
+// slices so that a shared host's drift weighs on both alike. CPU time is read from /proc for each
 // server (plus PostgreSQL and Redis with --pg), so the figures are per CPU-second, the number that
 // holds on a shared machine; "of it pool" is the part spent on libuv's thread pool (argon2 for
 // sign-ins), the rest being the event loop's. A benchmark, never a test: it prints, it does not assert.
@@ -18,13 +19,14 @@ import { freePort } from '../support/test-server.js';
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from '../support/backends.js';
 
 const { values } = parseArgs({ options: {
-  pg: { type: 'boolean' }, duration: { type: 'string', default: '10' }, concurrency: { type: 'string', default: '16' },
+  pg: { type: 'boolean' }, duration: { type: 'string', default: '10' }, slices: { type: 'string', default: '5' }, concurrency: { type: 'string', default: '16' },
   'seed-accounts': { type: 'string' }, memory: { type: 'string' }, only: { type: 'string' }, 'cpu-prof': { type: 'string' },
   steps: { type: 'string' },
 } });
 const wanted = (scenario: string) => !values.only || values.only.split(',').includes(scenario);
 const DURATION_MS = Number(values.duration) * 1000;
 const CONCURRENCY = Number(values.concurrency);
+const SLICES = Math.max(1, Number(values.slices));
 const CLK_TCK = 100;
 const PASSWORD = 'Bench-Password-2026';
 const EMAIL = 'bench@example.nc';
@@ -121,37 +123,59 @@ async function signIn(url: string, offline = false): Promise<{ access: string; r
   return { access: tokens.access_token, refresh: tokens.refresh_token };
 }
 
-async function measure(server: Server, scenario: string, prepare: (worker: number) => Promise<unknown>, op: (state: unknown) => Promise<unknown>): Promise<Result> {
-  const states = await Promise.all(Array.from({ length: CONCURRENCY }, (_, i) => prepare(i)));
-  const latencies: number[] = [];
-  let errors = 0;
+/** One server under one scenario: its clients' state, and what the slices run so far added up. */
+interface Load { server: Server; states: unknown[]; latencies: number[]; errors: number; cpuMs: number; poolMs: number; seconds: number }
+
+/** Drives `load` for `ms` with its CONCURRENCY clients, adding up operations, latencies and CPU. */
+async function runSlice(load: Load, op: (server: Server, state: unknown) => Promise<unknown>, ms: number): Promise<void> {
+  const { server } = load;
   const cpuBefore = totalCpuMs(server.pids());
   const poolBefore = poolCpuMs(server.mainPid);
   const started = performance.now();
-  const deadline = started + DURATION_MS;
-  await Promise.all(states.map(async (state) => {
-    let current = state;
+  const deadline = started + ms;
+  await Promise.all(load.states.map(async (_state, worker) => {
     while (performance.now() < deadline) {
       const t0 = performance.now();
-      try { current = (await op(current)) ?? current; latencies.push(performance.now() - t0); } catch { errors += 1; }
+      try { load.states[worker] = (await op(server, load.states[worker])) ?? load.states[worker]; load.latencies.push(performance.now() - t0); } catch { load.errors += 1; }
     }
   }));
-  const elapsed = (performance.now() - started) / 1000;
-  const cpuMs = totalCpuMs(server.pids()) - cpuBefore;
-  const poolMs = poolCpuMs(server.mainPid) - poolBefore;
+  load.seconds += (performance.now() - started) / 1000;
+  load.cpuMs += totalCpuMs(server.pids()) - cpuBefore;
+  load.poolMs += poolCpuMs(server.mainPid) - poolBefore;
+}
+
+function resultOf(scenario: string, load: Load): Result {
+  const { latencies, cpuMs, poolMs } = load;
   latencies.sort((a, b) => a - b);
   const ops = latencies.length;
   const pct = (p: number) => latencies[Math.min(ops - 1, Math.floor(ops * p))] ?? 0;
-  return { scenario, server: server.name, ops, errors, opsPerSec: ops / elapsed, p50: pct(0.5), p99: pct(0.99), cpuMsPerOp: cpuMs / Math.max(ops, 1), poolCpuMsPerOp: poolMs / Math.max(ops, 1), opsPerCpuSecond: ops / Math.max(cpuMs / 1000, 1e-9) };
+  return { scenario, server: load.server.name, ops, errors: load.errors, opsPerSec: ops / load.seconds, p50: pct(0.5), p99: pct(0.99), cpuMsPerOp: cpuMs / Math.max(ops, 1), poolCpuMsPerOp: poolMs / Math.max(ops, 1), opsPerCpuSecond: ops / Math.max(cpuMs / 1000, 1e-9) };
 }
 
-async function runScenarios(server: Server): Promise<Result[]> {
-  const get = (p: string) => async () => { const r = await fetch(`${server.url}${p}`); if (!r.ok) throw new Error(String(r.status)); await r.arrayBuffer(); };
+/**
+ * Both servers under one scenario, in alternating slices (SLICES per server, DURATION_MS in all
+ * for each): a shared host's speed drifts by tens of percent over minutes, and alternating puts
+ * both servers under the same drift, so their ratio holds where a run of each in turn would not.
+ */
+async function measure(servers: Server[], scenario: string, prepare: (server: Server, worker: number) => Promise<unknown>, op: (server: Server, state: unknown) => Promise<unknown>): Promise<Result[]> {
+  const loads: Load[] = [];
+  for (const server of servers) {
+    const states = await Promise.all(Array.from({ length: CONCURRENCY }, (_, i) => prepare(server, i)));
+    loads.push({ server, states, latencies: [], errors: 0, cpuMs: 0, poolMs: 0, seconds: 0 });
+  }
+  for (let slice = 0; slice < SLICES; slice += 1) {
+    for (const load of loads) await runSlice(load, op, DURATION_MS / SLICES);
+  }
+  return loads.map((load) => resultOf(scenario, load));
+}
+
+async function runScenarios(servers: Server[]): Promise<Result[]> {
+  const get = (p: string) => async (server: Server) => { const r = await fetch(`${server.url}${p}`); if (!r.ok) throw new Error(String(r.status)); await r.arrayBuffer(); };
   const results: Result[] = [];
-  if (wanted('discovery')) results.push(await measure(server, 'discovery', async () => null, get('/.well-known/openid-configuration')));
-  if (wanted('jwks')) results.push(await measure(server, 'jwks', async () => null, get('/jwks')));
-  if (wanted('sign-in')) results.push(await measure(server, 'sign-in', async () => null, async () => { await signIn(server.url); }));
-  if (wanted('refresh')) results.push(await measure(server, 'refresh', async () => (await signIn(server.url, true)).refresh, async (refresh) => {
+  if (wanted('discovery')) results.push(...await measure(servers, 'discovery', async () => null, get('/.well-known/openid-configuration')));
+  if (wanted('jwks')) results.push(...await measure(servers, 'jwks', async () => null, get('/jwks')));
+  if (wanted('sign-in')) results.push(...await measure(servers, 'sign-in', async () => null, async (server) => { await signIn(server.url); }));
+  if (wanted('refresh')) results.push(...await measure(servers, 'refresh', async (server) => (await signIn(server.url, true)).refresh, async (server, refresh) => {
     const r = await fetch(`${server.url}/token`, {
       method: 'POST',
       headers: { authorization: `Basic ${Buffer.from(`${client.client_id}:${client.client_secret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
@@ -160,7 +184,7 @@ async function runScenarios(server: Server): Promise<Result[]> {
     if (!r.ok) throw new Error(String(r.status));
     return (await r.json() as { refresh_token: string }).refresh_token;
   }));
-  if (wanted('userinfo')) results.push(await measure(server, 'userinfo', async () => (await signIn(server.url)).access, async (access) => {
+  if (wanted('userinfo')) results.push(...await measure(servers, 'userinfo', async (server) => (await signIn(server.url)).access, async (server, access) => {
     const r = await fetch(`${server.url}/me`, { headers: { authorization: `Bearer ${String(access)}` } });
     if (!r.ok) throw new Error(String(r.status));
     await r.arrayBuffer();
@@ -314,8 +338,9 @@ const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFracti
 try {
   const passerelle = await startPasserelle();
   const baseline = await startBaseline();
-  const ours = await runScenarios(passerelle);
-  const theirs = await runScenarios(baseline);
+  const results = await runScenarios([passerelle, baseline]);
+  const ours = results.filter((r) => r.server === passerelle.name);
+  const theirs = results.filter((r) => r.server === baseline.name);
   const memory: Record<string, number> = {};
   const rounds = Number(values.memory ?? 0);
   if (rounds > 0) {
@@ -328,7 +353,7 @@ try {
       memory[`heapTotalMbAfter${rounds * round}SignIns`] = heap.total;
     }
   }
-  console.log(`\nPasserelle (${values.pg ? 'PostgreSQL + Redis' : 'SQLite'}) vs bare oidc-provider — ${CONCURRENCY} concurrent, ${values.duration} s per scenario, ${new Date().toISOString()}\n`);
+  console.log(`\nPasserelle (${values.pg ? 'PostgreSQL + Redis' : 'SQLite'}) vs bare oidc-provider — ${CONCURRENCY} concurrent, ${values.duration} s per scenario and server in ${SLICES} alternating slices, ${new Date().toISOString()}\n`);
   console.log(['scenario', 'server', 'ops/s', 'p50 ms', 'p99 ms', 'CPU ms/op', 'of it pool', 'ops/CPU-s', 'errors', 'ratio'].map((h) => h.padStart(11)).join(''));
   for (const result of ours) {
     const base = theirs.find((r) => r.scenario === result.scenario)!;
@@ -339,7 +364,7 @@ try {
   }
   if (Object.keys(memory).length) console.log(`\nmemory: ${JSON.stringify(memory)}`);
   if (values.steps) printStepCosts(await stepCosts(passerelle, Number(values.steps)), await stepCosts(baseline, Number(values.steps)));
-  console.log(JSON.stringify({ date: new Date().toISOString(), backend: values.pg ? 'postgresql+redis' : 'sqlite', concurrency: CONCURRENCY, durationSeconds: Number(values.duration), passerelle: ours, baseline: theirs, memory }));
+  console.log(JSON.stringify({ date: new Date().toISOString(), backend: values.pg ? 'postgresql+redis' : 'sqlite', concurrency: CONCURRENCY, durationSeconds: Number(values.duration), slices: SLICES, passerelle: ours, baseline: theirs, memory }));
 } finally {
   for (const c of children) c.kill('SIGTERM');
   await Promise.all(children.map((c) => new Promise((resolve) => (c.exitCode !== null ? resolve(null) : c.once('exit', resolve)))));
