@@ -104,7 +104,7 @@ export async function createDeps(config: Config, ui: UserInterface, overrides: D
     intervalMs: overrides.keyRefreshMs ?? 30_000,
   });
 
-  const throttles = createThrottles(db, redis, { ...DEFAULT_LIMITS, ...overrides.limits, signInFailuresPerIp: config.SIGNIN_IP_LIMIT });
+  const throttles = createThrottles(db, sql, redis, { ...DEFAULT_LIMITS, ...overrides.limits, signInFailuresPerIp: config.SIGNIN_IP_LIMIT });
   const captcha: Captcha = config.CAPTCHA === 'off' ? disabledCaptcha : altchaCaptcha({
     hmacSecret: await sharedSecret(db, 'altcha_hmac'),
     keySecret: await sharedSecret(db, 'altcha_key'),

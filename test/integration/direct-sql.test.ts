@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import Libsql from 'libsql';
 import { createAccount, findAccountByEmail, findAccountById, findAccountClaims, recordSignIn } from '../../src/accounts/account.repository.js';
 import { createAuditLog } from '../../src/audit/audit-log.js';
+import { createThrottles, DEFAULT_LIMITS } from '../../src/security/throttles.js';
 import { SqlAdapter } from '../../src/oidc/adapters/sql-adapter.js';
 import { storageKey } from '../../src/oidc/adapters/stored-payload.js';
 import { openDirectSql, type DirectSql } from '../../src/storage/direct-sql.js';
@@ -108,6 +109,24 @@ describe.each(backends)('direct statements beside Prisma on %s', (backend) => {
       { type: 'sign_in.failed', clientId: null, ip: null, detail: null, createdAt: '2026-11-25T08:00:00.001Z' },
     ]);
     expect(observed).toEqual(['sign_in.succeeded', 'sign_in.failed']);
+  });
+
+  test('the sign-in throttle\'s check reads the counts rate-limiter-flexible keeps in the database', async () => {
+    const throttles = createThrottles(db, sql, undefined, { ...DEFAULT_LIMITS, signInFailuresPerIp: 3 });
+    const throttle = throttles.signInFailuresPerIp;
+    for (let failure = 1; failure <= 3; failure += 1) {
+      expect(await throttle.exhausted('198.51.100.7')).toBe(false);
+      expect(await throttle.hit('198.51.100.7')).toBe(true);
+    }
+    expect(await throttle.exhausted('198.51.100.7')).toBe(true);
+    expect(await throttle.hit('198.51.100.7')).toBe(false);
+    expect(await throttle.exhausted('198.51.100.8')).toBe(false);
+    // A window that has ended counts no more, whatever its points.
+    await db.rateLimit.update({ where: { key: 'signin-ip:198.51.100.7' }, data: { expire: new Date(Date.now() - 1000) } });
+    expect(await throttle.exhausted('198.51.100.7')).toBe(false);
+    await throttle.hit('198.51.100.9'); await throttle.hit('198.51.100.9'); await throttle.hit('198.51.100.9');
+    await throttle.reset('198.51.100.9');
+    expect(await throttle.exhausted('198.51.100.9')).toBe(false);
   });
 
   if (backend === 'sqlite') {
