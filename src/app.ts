@@ -46,29 +46,33 @@ function newApp(deps: Deps): Koa {
   app.proxy = deps.config.TRUST_PROXY;
   app.silent = true;
   app.on('error', (error: unknown) => deps.log.error({ err: error }, 'request failed'));
-  app.use(requestLog(deps));
-  app.use(deps.metrics.requestTimer());
-  app.use(securityHeaders(deps.config.secureCookies));
+  app.use(everyResponse(deps));
   return app;
 }
 
 /**
- * One log line per request, with its id: method, path (never the query string, which may hold
- * a token), status and duration. Routes log through `ctx.state.log`, a child logger bound to the
- * request id, made on first use: most requests never log anything else, and a pino child costs
- * its bindings' serialisation and redaction.
+ * What every response through Koa carries, in one middleware (each layer of Koa's chain is one
+ * more async frame per request): a request id, the security headers, one log line (method,
+ * path, never the query string, which may hold a token; status and duration) and a latency
+ * sample. Routes log through `ctx.state.log`, a child logger bound to the request id, made on
+ * first use: most requests log nothing else, and a pino child serialises and redacts its
+ * bindings when it is made.
  */
-function requestLog({ log }: Deps): Koa.Middleware {
+function everyResponse({ log, metrics, config }: Deps): Koa.Middleware {
+  const setSecurityHeaders = securityHeaders(config.secureCookies);
   return async (ctx, next) => {
     const requestId = randomUUID();
     const started = performance.now();
     let requestLog: Logger | undefined;
     Object.defineProperty(ctx.state, 'log', { get: () => (requestLog ??= log.child({ requestId })), configurable: true });
     ctx.res.setHeader('X-Request-Id', requestId);
+    setSecurityHeaders(ctx.res);
     try {
       await next();
     } finally {
-      log.info({ requestId, method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(performance.now() - started) }, 'request');
+      const ms = performance.now() - started;
+      log.info({ requestId, method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(ms) }, 'request');
+      metrics.observeRequest(ctx, ms / 1000);
     }
   };
 }

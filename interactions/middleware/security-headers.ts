@@ -1,6 +1,6 @@
 // Headers on every response (SPEC §7): no inline script, no framing, no MIME sniffing.
 // oidc-provider adds the hash of its own form_post script to script-src when it needs one.
-import type { Context, Next } from 'koa';
+import type { ServerResponse } from 'node:http';
 
 const CSP = [
   "default-src 'self'",
@@ -24,10 +24,10 @@ const HEADERS: Array<[string, string]> = [
 ];
 const HSTS: [string, string] = ['Strict-Transport-Security', 'max-age=31536000; includeSubDomains'];
 
-export function securityHeaders(hsts: boolean) {
+/** Sets the headers on a response before anything else writes to it. */
+export function securityHeaders(hsts: boolean): (res: ServerResponse) => void {
   const headers = hsts ? [...HEADERS, HSTS] : HEADERS;
-  return async function setSecurityHeaders(ctx: Context, next: Next) {
-    for (const [name, value] of headers) ctx.res.setHeader(name, value);
-    await next();
+  return (res) => {
+    for (const [name, value] of headers) res.setHeader(name, value);
   };
 }
