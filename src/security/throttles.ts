@@ -32,7 +32,15 @@ export interface Throttles {
   captchaSolutions: Throttle;
 }
 
-function throttleOver(limiter: RateLimiterAbstract, exhausted?: (key: string) => Promise<boolean>): Throttle {
+/** The library's own check: used up when the key's live window has no points left. */
+function limiterExhausted(limiter: RateLimiterAbstract): (key: string) => Promise<boolean> {
+  return async (key) => {
+    const state = await limiter.get(key);
+    return state !== null && state.remainingPoints <= 0;
+  };
+}
+
+function throttleOver(limiter: RateLimiterAbstract, exhausted: (key: string) => Promise<boolean>): Throttle {
   return {
     async hit(key) {
       try {
@@ -43,10 +51,7 @@ function throttleOver(limiter: RateLimiterAbstract, exhausted?: (key: string) =>
         throw outcome;
       }
     },
-    exhausted: exhausted ?? (async (key) => {
-      const state = await limiter.get(key);
-      return state !== null && state.remainingPoints <= 0;
-    }),
+    exhausted,
     async reset(key) {
       await limiter.delete(key);
     },
@@ -63,13 +68,16 @@ const LIVE_COUNT = 'SELECT "points" FROM "RateLimit" WHERE "key" = ? AND ("expir
 function exhaustedInDatabase(sql: DirectSql, limiter: RateLimiterAbstract): (key: string) => Promise<boolean> {
   return async (key) => {
     const row = await sql.one<{ points: number }>(LIVE_COUNT, [limiter.getKey(key), new Date()]);
-    return row !== undefined && Number(row.points) >= limiter.points;
+    return row !== undefined && row.points >= limiter.points;
   };
 }
 
 export function createThrottles(db: Database, sql: DirectSql, redis: Redis | undefined, limits: ThrottleLimits): Throttles {
   const make = (keyPrefix: string, points: number, duration: number) => {
-    if (redis) return throttleOver(new RateLimiterRedis({ storeClient: redis, keyPrefix: `throttle:${keyPrefix}`, points, duration }));
+    if (redis) {
+      const limiter = new RateLimiterRedis({ storeClient: redis, keyPrefix: `throttle:${keyPrefix}`, points, duration });
+      return throttleOver(limiter, limiterExhausted(limiter));
+    }
     const limiter = new RateLimiterPrisma({ storeClient: db, tableName: 'rateLimit', keyPrefix, points, duration });
     return throttleOver(limiter, exhaustedInDatabase(sql, limiter));
   };
