@@ -26,7 +26,7 @@ const { values } = parseArgs({ options: {
 const wanted = (scenario: string) => !values.only || values.only.split(',').includes(scenario);
 const DURATION_MS = Number(values.duration) * 1000;
 const CONCURRENCY = Number(values.concurrency);
-const SLICES = Math.max(1, Number(values.slices));
+const SLICES = Math.max(1, Math.floor(Number(values.slices)) || 1);
 const CLK_TCK = 100;
 const PASSWORD = 'Bench-Password-2026';
 const EMAIL = 'bench@example.nc';
@@ -133,7 +133,7 @@ async function runSlice(load: Load, op: (server: Server, state: unknown) => Prom
   const poolBefore = poolCpuMs(server.mainPid);
   const started = performance.now();
   const deadline = started + ms;
-  await Promise.all(load.states.map(async (_state, worker) => {
+  await Promise.all(load.states.map(async (_, worker) => {
     while (performance.now() < deadline) {
       const t0 = performance.now();
       try { load.states[worker] = (await op(server, load.states[worker])) ?? load.states[worker]; load.latencies.push(performance.now() - t0); } catch { load.errors += 1; }
