@@ -55,13 +55,17 @@ describe.each(backends)('client cache on %s', (backend) => {
     expect((await cached.find(id))?.['client_name']).toBe('later');
   });
 
-  test('callers get copies: altering one does not alter what the next caller reads', async () => {
+  test('callers get their own copy: altering one does not alter what the next caller reads', async () => {
     const { cached } = localCache();
     const id = `copy-${backend}`;
     await direct().upsert(id, { ...client('copy'), client_id: id });
+    await cached.find(id); // now served from memory
     const first = (await cached.find(id))!;
     first['client_name'] = 'altered';
-    expect((await cached.find(id))?.['client_name']).toBe('copy');
+    expect(() => (first['redirect_uris'] as string[]).push('http://evil.test/cb')).toThrow(/not extensible/);
+    const next = (await cached.find(id))!;
+    expect(next['client_name']).toBe('copy');
+    expect(next['redirect_uris']).toEqual(['http://cache.test/cb']);
   });
 
   test('a read under way when the client changes is not kept', async () => {
