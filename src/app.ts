@@ -54,27 +54,46 @@ function newApp(deps: Deps): Koa {
  * What every response through Koa carries, in one middleware (each layer of Koa's chain is one
  * more async frame per request): a request id, the security headers, one log line (method,
  * path, never the query string, which may hold a token; status and duration) and a latency
- * sample. Routes log through `ctx.state.log`, a child logger bound to the request id, made on
- * first use: most requests log nothing else, and a pino child serialises and redacts its
- * bindings when it is made.
+ * sample. Routes log through `ctx.state.log` (see RequestState).
  */
 function everyResponse({ log, metrics, config }: Deps): Koa.Middleware {
   const setSecurityHeaders = securityHeaders(config.secureCookies);
   return async (ctx, next) => {
     const requestId = randomUUID();
     const started = performance.now();
-    let requestLog: Logger | undefined;
-    Object.defineProperty(ctx.state, 'log', { get: () => (requestLog ??= log.child({ requestId })), configurable: true });
+    ctx.state = new RequestState(log, requestId);
     ctx.res.setHeader('X-Request-Id', requestId);
     setSecurityHeaders(ctx.res);
     try {
       await next();
     } finally {
       const ms = performance.now() - started;
-      log.info({ requestId, method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(ms) }, 'request');
+      if (log.isLevelEnabled('info')) log.info({ requestId, method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(ms) }, 'request');
       metrics.observeRequest(ctx, ms / 1000);
     }
   };
+}
+
+/**
+ * `ctx.state` of a request: what routes and views add, plus `log`, a child logger bound to the
+ * request id, made on first use (most requests log nothing else, and a pino child serialises and
+ * redacts its bindings when it is made). A getter on the class, not defined per request: an
+ * accessor defined on each request's object gave each its own hidden class.
+ */
+class RequestState {
+  [key: string]: unknown;
+  #log: Logger | undefined;
+  readonly #base: Logger;
+  readonly #requestId: string;
+
+  constructor(base: Logger, requestId: string) {
+    this.#base = base;
+    this.#requestId = requestId;
+  }
+
+  get log(): Logger {
+    return (this.#log ??= this.#base.child({ requestId: this.#requestId }));
+  }
 }
 
 /** The provider's API endpoints: the provider alone behind what every response carries. */
