@@ -105,6 +105,19 @@ describe.each(subjects)('oidc-provider adapter contract: %s', (_name, make) => {
     expect(await subject.adapter('Session').findByUid(id())).toBeUndefined();
   });
 
+  test('happy path: a device code is found by its user code, consumed once consumed, gone once destroyed', async () => {
+    const [jti, userCode] = [id(), 'WDJB-MJHT'];
+    const adapter = subject.adapter('DeviceCode');
+    await adapter.upsert(jti, tokenPayload(jti, { kind: 'DeviceCode', userCode }), 60);
+    expect(await adapter.findByUserCode(userCode)).toMatchObject({ userCode, accountId: 'acc1' });
+    expect((await adapter.findByUserCode(userCode))?.consumed).toBeUndefined();
+    await adapter.consume(jti);
+    expect((await adapter.findByUserCode(userCode))?.consumed).toEqual(expect.any(Number));
+    expect(await adapter.findByUserCode('XXXX-XXXX')).toBeUndefined();
+    await adapter.destroy(jti);
+    expect(await adapter.findByUserCode(userCode)).toBeUndefined();
+  });
+
   test('happy path: a payload is gone once its lifetime has passed', async () => {
     const jti = id();
     await subject.adapter('AccessToken').upsert(jti, tokenPayload(jti), 1);

@@ -17,10 +17,43 @@ const ACCOUNT_INDEXES: Record<string, string> = { Session: 'account-sessions', G
 /** The Redis set holding the keys of an account's payloads of one model (Session or Grant). */
 export const accountIndexKey = (model: 'Session' | 'Grant', accountId: string): string => `${ACCOUNT_INDEXES[model]}:${accountId}`;
 
+/**
+ * Scripts, each one round trip (ioredis sends them by SHA once Redis knows them). Standalone
+ * Redis: a lookup reads the key an index points to, which the script cannot declare in advance.
+ */
+const SCRIPTS = {
+  /** The hash an index key points to (uid or user code lookups), as HGETALL gives it. */
+  passerelleReadIndexed: {
+    numberOfKeys: 1,
+    lua: "local key = redis.call('GET', KEYS[1]) if not key then return {} end return redis.call('HGETALL', ARGV[1] .. key)",
+  },
+  /** Marks a payload consumed if it still exists: an expired one must not come back without a TTL. */
+  passerelleConsume: {
+    numberOfKeys: 1,
+    lua: "if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('HSET', KEYS[1], 'consumed', ARGV[1]) end return 0",
+  },
+} as const;
+
+type ScriptedRedis = Redis & {
+  passerelleReadIndexed(indexKey: string, keyPrefix: string): Promise<string[]>;
+  passerelleConsume(key: string, consumedAt: number): Promise<number>;
+};
+
+function withScripts(redis: Redis): ScriptedRedis {
+  for (const [name, definition] of Object.entries(SCRIPTS)) {
+    if (!(name in redis)) redis.defineCommand(name, definition);
+  }
+  return redis as ScriptedRedis;
+}
+
 const GRANTABLE = new Set(['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest', 'PreAuthorizedCode']);
 
 export class RedisAdapter implements Adapter {
-  constructor(private readonly model: string, private readonly redis: Redis, private readonly now: () => Date) {}
+  private readonly redis: ScriptedRedis;
+
+  constructor(private readonly model: string, redis: Redis, private readonly now: () => Date) {
+    this.redis = withScripts(redis);
+  }
 
   #key(id: string) {
     return `${this.model}:${storageKey(id)}`;
@@ -56,20 +89,17 @@ export class RedisAdapter implements Adapter {
     return stored && unsealPayload(id, stored);
   }
 
+  /** Every API call with a session-bound access token looks its session up by uid. */
   async findByUid(uid: string): Promise<AdapterPayload | undefined> {
-    const key = await this.redis.get(`${this.model}:uid:${storageKey(uid)}`);
-    return key ? this.#read(key) : undefined;
+    return this.#readIndexed(`${this.model}:uid:${storageKey(uid)}`);
   }
 
   async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
-    const key = await this.redis.get(`${this.model}:userCode:${storageKey(userCode)}`);
-    return key ? this.#read(key) : undefined;
+    return this.#readIndexed(`${this.model}:userCode:${storageKey(userCode)}`);
   }
 
   async consume(id: string): Promise<void> {
-    // Only mark a payload that still exists: an expired one must not come back without a TTL.
-    await this.redis.eval("if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('HSET', KEYS[1], 'consumed', ARGV[1]) end return 0",
-      1, this.#key(id), Math.floor(this.now().getTime() / 1000));
+    await this.redis.passerelleConsume(this.#key(id), Math.floor(this.now().getTime() / 1000));
   }
 
   async destroy(id: string): Promise<void> {
@@ -84,6 +114,16 @@ export class RedisAdapter implements Adapter {
 
   async #read(key: string): Promise<AdapterPayload | undefined> {
     const { payload, consumed } = await this.redis.hgetall(key);
+    return this.#parse(payload, consumed);
+  }
+
+  async #readIndexed(indexKey: string): Promise<AdapterPayload | undefined> {
+    const fields = await this.redis.passerelleReadIndexed(indexKey, this.redis.options.keyPrefix ?? '');
+    const value = (name: string) => { const at = fields.indexOf(name); return at % 2 === 0 ? fields[at + 1] : undefined; };
+    return this.#parse(value('payload'), value('consumed'));
+  }
+
+  #parse(payload: string | undefined, consumed: string | undefined): AdapterPayload | undefined {
     if (!payload) return undefined;
     const parsed = JSON.parse(payload) as AdapterPayload;
     return consumed ? { ...parsed, consumed: Number(consumed) } : parsed;
