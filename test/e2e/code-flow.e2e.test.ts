@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Redis } from 'ioredis';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { availableBackends } from '../support/backends.js';
 import { Browser, visibleText } from '../support/browser.js';
@@ -133,6 +134,70 @@ describe.each(backends)('authorization code flow on %s', (backend) => {
     const { leftTo: secondCallback } = await browser.open(again.url.toString());
     expect((await exchangeCode(config, secondCallback!, again)).claims()!.sub).toBe(sub);
   });
+
+  test('security: an access token without offline_access ends with its session, any access token with its grant', async () => {
+    const account = await createTestAccount(server.deps);
+    const config = await discover(server.issuer, firstParty);
+    const browser = new Browser(server.issuer);
+    const signIn = async (scope: string) => {
+      const request = await authorizationRequest(config, firstParty, { scope, ...(scope.includes('offline_access') ? { prompt: 'consent' } : {}) });
+      const { page, leftTo } = await browser.open(request.url.toString());
+      const callback = leftTo?.searchParams.has('code') ? leftTo : (await submitLogin(browser, page, account.email, account.password)).leftTo;
+      return exchangeCode(config, callback!, request);
+    };
+    const userinfo = (accessToken: string) => fetch(`${server.issuer}/me`, { headers: { authorization: `Bearer ${accessToken}` } });
+
+    // Bound to the session: signing out ends it, though it has minutes left.
+    const bound = await signIn('openid email');
+    expect((await userinfo(bound.access_token)).status).toBe(200);
+    const endSession = oidc.buildEndSessionUrl(config, { id_token_hint: bound.id_token! });
+    const { page: logoutPage } = await browser.open(endSession.toString());
+    const xsrf = /name="xsrf" value="([^"]+)"/.exec(logoutPage.html)![1]!;
+    await browser.submit(`${server.issuer}/session/end/confirm`, { xsrf, logout: 'yes' });
+    const afterLogout = await userinfo(bound.access_token);
+    expect(afterLogout.status).toBe(401);
+    expect(afterLogout.headers.get('www-authenticate')).toContain('invalid_token');
+
+    // Offline access outlives the session, not its grant.
+    const offline = await signIn('openid email offline_access');
+    expect((await userinfo(offline.access_token)).status).toBe(200);
+    const { grantId } = (await server.deps.provider.AccessToken.find(offline.access_token))!;
+    await (await server.deps.provider.Grant.find(grantId!))!.destroy();
+    expect((await userinfo(offline.access_token)).status).toBe(401);
+  });
+
+  if (backend === 'postgresql+redis') {
+    test('performance: a userinfo call reads its token, session and grant from Redis in one round trip', async () => {
+      const account = await createTestAccount(server.deps);
+      const config = await discover(server.issuer, firstParty);
+      const browser = new Browser(server.issuer);
+      const request = await authorizationRequest(config, firstParty);
+      const { page } = await browser.open(request.url.toString());
+      const { leftTo } = await submitLogin(browser, page, account.email, account.password);
+      const tokens = await exchangeCode(config, leftTo!, request);
+
+      const prefix = storage.env['REDIS_PREFIX']!;
+      const redis = new Redis(storage.env['REDIS_URL']!);
+      const monitor = await redis.monitor();
+      const calls: Array<{ source: string; command: string }> = [];
+      monitor.on('monitor', (_time: string, args: string[], source: string) => {
+        if (args.some((arg) => arg.startsWith(prefix))) calls.push({ source, command: args[0]!.toLowerCase() });
+      });
+      try {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        const response = await fetch(`${server.issuer}/me`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+        expect(await response.json()).toMatchObject({ email: account.email });
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      } finally {
+        monitor.disconnect();
+        redis.disconnect();
+      }
+      const roundTrips = calls.filter((call) => call.source !== 'lua');
+      expect(roundTrips).toEqual([{ source: expect.any(String), command: 'evalsha' }]);
+      // Inside it: the token, its grant, the session's index and the session.
+      expect(calls.filter((call) => call.source === 'lua').map((call) => call.command)).toEqual(['hgetall', 'hgetall', 'get', 'hgetall']);
+    });
+  }
 
   test('sad path: "Refuser" returns access_denied to the relying party', async () => {
     const account = await createTestAccount(server.deps);

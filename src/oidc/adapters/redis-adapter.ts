@@ -1,14 +1,20 @@
 // oidc-provider adapter over Redis (ioredis), for several instances sharing one store.
 // Every key lives under the client's keyPrefix (REDIS_PREFIX). Layout:
-//   <Model>:<sha256(id)>          hash { payload, consumed? }   EX = the model's lifetime
+//   <Model>:<sha256(id)>          hash { payload, consumed?, grantKey?, sessionKey? }   EX = the model's lifetime
 //   grant:<grantId>               set of the keys issued under that grant (revokeByGrantId)
 //   <Model>:uid:<sha256(uid)>     the key of the payload with that uid (Session lookups)
 //   <Model>:userCode:<sha256(c)>  the key of the payload with that user code (device flow)
 //   account-sessions:<accountId>  set of session keys (sign out everywhere)
 //   account-grants:<accountId>    set of grant keys ("Mes connexions", account deletion)
 // Written with one MULTI per call, never awaiting inside it.
+//
+// Round trips are what Redis costs (each one a write, a wake-up of Redis and a read on both
+// sides): a token remembers the keys of its grant and, when it ends with its session, of its
+// session, and reading the token reads them in the same round trip. oidc-provider asks for them
+// next within the same request (session binding, then the grant: userinfo, introspection,
+// refresh), and is answered from that read (RequestPrefetch): one round trip for three.
 import type { Redis } from 'ioredis';
-import type { Adapter, AdapterPayload } from 'oidc-provider';
+import Provider, { type Adapter, type AdapterPayload } from 'oidc-provider';
 import { indexFields, sealPayload, storageKey, unsealPayload } from './stored-payload.js';
 
 /** Models indexed per account, and the name of their index. */
@@ -27,6 +33,20 @@ const SCRIPTS = {
     numberOfKeys: 1,
     lua: "local key = redis.call('GET', KEYS[1]) if not key then return {} end return redis.call('HGETALL', ARGV[1] .. key)",
   },
+  /** A token's hash, with those of its grant and its session when it names them (see above). */
+  passerelleReadToken: {
+    numberOfKeys: 1,
+    lua: `local token = redis.call('HGETALL', KEYS[1])
+      local fields = {}
+      for i = 1, #token, 2 do fields[token[i]] = token[i + 1] end
+      local grant, session = {}, {}
+      if fields.grantKey then grant = redis.call('HGETALL', ARGV[1] .. fields.grantKey) end
+      if fields.sessionKey then
+        local key = redis.call('GET', ARGV[1] .. fields.sessionKey)
+        if key then session = redis.call('HGETALL', ARGV[1] .. key) end
+      end
+      return { token, grant, session }`,
+  },
   /** Marks a payload consumed if it still exists: an expired one must not come back without a TTL. */
   passerelleConsume: {
     numberOfKeys: 1,
@@ -35,6 +55,7 @@ const SCRIPTS = {
 } as const;
 
 type ScriptedRedis = Redis & {
+  passerelleReadToken(key: string, keyPrefix: string): Promise<[string[], string[], string[]]>;
   passerelleReadIndexed(indexKey: string, keyPrefix: string): Promise<string[]>;
   passerelleConsume(key: string, consumedAt: number): Promise<number>;
 };
@@ -45,6 +66,37 @@ function withScripts(redis: Redis): ScriptedRedis {
   }
   return redis as ScriptedRedis;
 }
+
+/**
+ * Hashes read ahead for the request under way (oidc-provider's context), by the key their own
+ * lookup would read; each answers one lookup, and a write to its key drops it. Outside a request
+ * (the account pages' own reads, the CLI) nothing is read ahead.
+ */
+const prefetched = new WeakMap<object, Map<string, string[]>>();
+const requestPrefetch = (): Map<string, string[]> | undefined => {
+  const ctx = Provider.ctx as object | undefined;
+  if (!ctx) return undefined;
+  let entries = prefetched.get(ctx);
+  if (!entries) prefetched.set(ctx, entries = new Map());
+  return entries;
+};
+const takePrefetched = (key: string): string[] | undefined => {
+  const entries = Provider.ctx ? prefetched.get(Provider.ctx as object) : undefined;
+  const fields = entries?.get(key);
+  if (fields) entries!.delete(key);
+  return fields;
+};
+const dropPrefetched = (key?: string) => {
+  const entries = Provider.ctx ? prefetched.get(Provider.ctx as object) : undefined;
+  if (key === undefined) entries?.clear();
+  else entries?.delete(key);
+};
+
+/** The value of `name` in a flat HGETALL reply. */
+const fieldOf = (fields: string[], name: string): string | undefined => {
+  for (let i = 0; i < fields.length; i += 2) if (fields[i] === name) return fields[i + 1];
+  return undefined;
+};
 
 const GRANTABLE = new Set(['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest', 'PreAuthorizedCode']);
 
@@ -62,9 +114,11 @@ export class RedisAdapter implements Adapter {
   async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
     const key = this.#key(id);
     const index = indexFields(payload);
+    dropPrefetched(key);
+    if (index.uid) dropPrefetched(`${this.model}:uid:${index.uid}`);
     const multi = this.redis.multi();
     multi.del(key);
-    multi.hset(key, 'payload', JSON.stringify(sealPayload(this.model, id, payload)));
+    multi.hset(key, 'payload', JSON.stringify(sealPayload(this.model, id, payload)), ...this.#relatedKeys(payload));
     const expire = (k: string) => { if (expiresIn) multi.expire(k, expiresIn); };
     expire(key);
     if (index.grantId && GRANTABLE.has(this.model)) {
@@ -85,13 +139,18 @@ export class RedisAdapter implements Adapter {
   }
 
   async find(id: string): Promise<AdapterPayload | undefined> {
-    const stored = await this.#read(this.#key(id));
+    const key = this.#key(id);
+    const ahead = takePrefetched(key);
+    const stored = ahead ? this.#parse(fieldOf(ahead, 'payload'), fieldOf(ahead, 'consumed')) : GRANTABLE.has(this.model) ? await this.#readToken(key) : await this.#read(key);
     return stored && unsealPayload(id, stored);
   }
 
   /** Every API call with a session-bound access token looks its session up by uid. */
   async findByUid(uid: string): Promise<AdapterPayload | undefined> {
-    return this.#readIndexed(`${this.model}:uid:${storageKey(uid)}`);
+    const indexKey = `${this.model}:uid:${storageKey(uid)}`;
+    const ahead = takePrefetched(indexKey);
+    if (ahead) return this.#parse(fieldOf(ahead, 'payload'), fieldOf(ahead, 'consumed'));
+    return this.#readIndexed(indexKey);
   }
 
   async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
@@ -99,15 +158,18 @@ export class RedisAdapter implements Adapter {
   }
 
   async consume(id: string): Promise<void> {
+    dropPrefetched(this.#key(id));
     await this.redis.passerelleConsume(this.#key(id), Math.floor(this.now().getTime() / 1000));
   }
 
   async destroy(id: string): Promise<void> {
+    dropPrefetched(this.#key(id));
     await this.redis.del(this.#key(id));
   }
 
   async revokeByGrantId(grantId: string): Promise<void> {
     const grantKey = `grant:${grantId}`;
+    dropPrefetched();
     const keys = await this.redis.smembers(grantKey);
     await this.redis.multi().del(...keys, grantKey).exec();
   }
@@ -117,10 +179,32 @@ export class RedisAdapter implements Adapter {
     return this.#parse(payload, consumed);
   }
 
+  /** A token, reading ahead the grant and session it names for the request under way. */
+  async #readToken(key: string): Promise<AdapterPayload | undefined> {
+    const [token, grant, session] = await this.redis.passerelleReadToken(key, this.redis.options.keyPrefix ?? '');
+    const grantKey = fieldOf(token, 'grantKey');
+    const sessionKey = fieldOf(token, 'sessionKey');
+    const ahead = (grantKey || sessionKey) && requestPrefetch();
+    if (ahead) {
+      // An empty reply is kept too: the grant or session is gone, and the lookup will say so.
+      if (grantKey) ahead.set(grantKey, grant);
+      if (sessionKey) ahead.set(sessionKey, session);
+    }
+    return this.#parse(fieldOf(token, 'payload'), fieldOf(token, 'consumed'));
+  }
+
+  /** The hash fields naming a token's grant and, when it ends with it, its session (see above). */
+  #relatedKeys(payload: AdapterPayload): string[] {
+    if (!GRANTABLE.has(this.model)) return [];
+    const fields: string[] = [];
+    if (typeof payload.grantId === 'string') fields.push('grantKey', `Grant:${storageKey(payload.grantId)}`);
+    if (payload.expiresWithSession === true && typeof payload.sessionUid === 'string') fields.push('sessionKey', `Session:uid:${storageKey(payload.sessionUid)}`);
+    return fields;
+  }
+
   async #readIndexed(indexKey: string): Promise<AdapterPayload | undefined> {
     const fields = await this.redis.passerelleReadIndexed(indexKey, this.redis.options.keyPrefix ?? '');
-    const value = (name: string) => { const at = fields.indexOf(name); return at % 2 === 0 ? fields[at + 1] : undefined; };
-    return this.#parse(value('payload'), value('consumed'));
+    return this.#parse(fieldOf(fields, 'payload'), fieldOf(fields, 'consumed'));
   }
 
   #parse(payload: string | undefined, consumed: string | undefined): AdapterPayload | undefined {
