@@ -1,10 +1,13 @@
-// `npm run bench [-- --pg] [-- --duration 10] [-- --slices 5] [-- --only sign-in,refresh] [-- --seed-accounts N] [-- --memory N] [-- --steps N] [-- --cpu-prof DIR]`
+// `npm run bench [-- --pg] [-- --duration 10] [-- --slices 5] [-- --only sign-in,refresh] [-- --seed-accounts N] [-- --memory N] [-- --steps N] [-- --cpu-prof DIR] [-- --against DIR] [-- --node-args='...']`
 // Passerelle (embedded SQLite, or PostgreSQL + Redis with --pg) and a bare oidc-provider baseline
 // under the same load: 16 concurrent clients per scenario, the two servers taking turns in short
 // slices so that a shared host's drift weighs on both alike. CPU time is read from /proc for each
 // server (plus PostgreSQL and Redis with --pg), so the figures are per CPU-second, the number that
 // holds on a shared machine; "of it pool" is the part spent on libuv's thread pool (argon2 for
 // sign-ins), the rest being the event loop's. A benchmark, never a test: it prints, it does not assert.
+// `--against DIR` puts another build of Passerelle (a checkout, built, with its node_modules) in
+// the baseline's place, to measure a change under the same interleaving; `--node-args` passes
+// options to Passerelle's node (`--node-args=--perf-basic-prof-only-functions` for `perf record`).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,7 +24,7 @@ import { TEST_DATABASE_URL, TEST_REDIS_URL } from '../support/backends.js';
 const { values } = parseArgs({ options: {
   pg: { type: 'boolean' }, duration: { type: 'string', default: '10' }, slices: { type: 'string', default: '5' }, concurrency: { type: 'string', default: '16' },
   'seed-accounts': { type: 'string' }, memory: { type: 'string' }, only: { type: 'string' }, 'cpu-prof': { type: 'string' },
-  steps: { type: 'string' },
+  steps: { type: 'string' }, against: { type: 'string' }, 'node-args': { type: 'string' },
 } });
 const wanted = (scenario: string) => !values.only || values.only.split(',').includes(scenario);
 const DURATION_MS = Number(values.duration) * 1000;
@@ -81,8 +84,8 @@ function threadCpuNs(pid: number): { loop: number; pool: number; other: number }
 }
 const totalCpuMs = (pids: number[]) => pids.reduce((sum, pid) => { try { return sum + cpuTicks(`/proc/${pid}/stat`); } catch { return sum; } }, 0) * (1000 / CLK_TCK);
 
-async function startProcess(args: string[], env: Record<string, string>, url: string, command = process.execPath): Promise<ChildProcess> {
-  const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+async function startProcess(args: string[], env: Record<string, string>, url: string, command = process.execPath, cwd = process.cwd()): Promise<ChildProcess> {
+  const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (c) => { output += c; });
   child.stderr!.on('data', (c) => { output += c; });
@@ -255,25 +258,28 @@ function printStepCosts(ours: Steps, theirs: Steps): void {
 }
 
 // ---- the two servers --------------------------------------------------------------------------
-const work = path.resolve('test/.tmp', `bench-${process.pid}`);
-mkdirSync(work, { recursive: true });
+const benchDir = path.resolve('test/.tmp', `bench-${process.pid}`);
+mkdirSync(benchDir, { recursive: true });
 const children: ChildProcess[] = [];
-const cleanups: Array<() => Promise<void>> = [async () => rmSync(work, { recursive: true, force: true })];
+const cleanups: Array<() => Promise<void>> = [async () => rmSync(benchDir, { recursive: true, force: true })];
 process.on('exit', () => { for (const c of children) c.kill('SIGKILL'); });
 
-async function startPasserelle(): Promise<Server> {
+/** Passerelle as `npm start` runs it, from `dir` (this checkout, or `--against`'s), under `name`. */
+async function startPasserelle(name: string, dir = process.cwd()): Promise<Server> {
   const port = await freePort();
+  const work = path.join(benchDir, name);
+  mkdirSync(work, { recursive: true });
   const url = `http://127.0.0.1:${port}`;
   writeFileSync(path.join(work, 'clients.json'), JSON.stringify([{ client_id: client.client_id, client_secret: client.client_secret, redirect_uris: [client.redirect_uri], grant_types: ['authorization_code', 'refresh_token'], first_party: true }]));
   let databaseUrl = `file:${path.join(work, 'passerelle.db')}`;
   const env: Record<string, string> = { NODE_ENV: 'production', PORT: String(port), ISSUER: url, CLIENTS_FILE: path.join(work, 'clients.json'), DATA_DIR: work, LOG_LEVEL: 'warn',
     CAPTCHA: 'off', SIGNIN_IP_LIMIT: '1000000', COOKIE_KEYS: randomBytes(32).toString('hex'), SMTP_URL: 'smtp://127.0.0.1:9' };
   if (values.pg) {
-    const schema = `bench_${process.pid}`;
+    const schema = `bench_${process.pid}_${name}`;
     const u = new URL(TEST_DATABASE_URL);
     u.searchParams.set('schema', schema);
     databaseUrl = u.toString();
-    Object.assign(env, { REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: `bench-${process.pid}:` });
+    Object.assign(env, { REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: `bench-${process.pid}-${name}:` });
     cleanups.push(async () => {
       const c = new pg.Client({ connectionString: TEST_DATABASE_URL });
       await c.connect();
@@ -285,7 +291,7 @@ async function startPasserelle(): Promise<Server> {
   // NODE_ENV=production wants an https issuer: the bench serves plain http on loopback.
   env['NODE_ENV'] = 'test';
   // What `npm start` runs: the compiled build (`npm run bench` builds it first), with its memory settings.
-  const child = await startProcess(['scripts/start.sh', ...cpuProfile('passerelle')], env, url, '/bin/sh');
+  const child = await startProcess(['scripts/start.sh', ...cpuProfile(name), ...(values['node-args']?.split(' ').filter(Boolean) ?? [])], env, url, '/bin/sh', dir);
   children.push(child);
   const db = createDatabase(databaseUrl);
   const hasher = await createPasswordHasher();
@@ -322,7 +328,7 @@ async function startPasserelle(): Promise<Server> {
   }
   await db.$disconnect();
   const extra = values.pg ? () => pidsNamed(['postgres', 'redis-server']) : () => [];
-  return { name: 'passerelle', url, mainPid: child.pid!, pids: () => [child.pid!, ...extra()] };
+  return { name, url, mainPid: child.pid!, pids: () => [child.pid!, ...extra()] };
 }
 
 async function startBaseline(): Promise<Server> {
@@ -336,8 +342,8 @@ async function startBaseline(): Promise<Server> {
 // ---- run and report ---------------------------------------------------------------------------
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 try {
-  const passerelle = await startPasserelle();
-  const baseline = await startBaseline();
+  const passerelle = await startPasserelle('passerelle');
+  const baseline = values.against ? await startPasserelle('against', path.resolve(values.against)) : await startBaseline();
   const results = await runScenarios([passerelle, baseline]);
   const ours = results.filter((r) => r.server === passerelle.name);
   const theirs = results.filter((r) => r.server === baseline.name);
@@ -353,7 +359,7 @@ try {
       memory[`heapTotalMbAfter${rounds * round}SignIns`] = heap.total;
     }
   }
-  console.log(`\nPasserelle (${values.pg ? 'PostgreSQL + Redis' : 'SQLite'}) vs bare oidc-provider — ${CONCURRENCY} concurrent, ${values.duration} s per scenario and server in ${SLICES} alternating slices, ${new Date().toISOString()}\n`);
+  console.log(`\nPasserelle (${values.pg ? 'PostgreSQL + Redis' : 'SQLite'}) vs ${values.against ? `the build in ${values.against}` : 'bare oidc-provider'} — ${CONCURRENCY} concurrent, ${values.duration} s per scenario and server in ${SLICES} alternating slices, ${new Date().toISOString()}\n`);
   console.log(['scenario', 'server', 'ops/s', 'p50 ms', 'p99 ms', 'CPU ms/op', 'of it pool', 'ops/CPU-s', 'errors', 'ratio'].map((h) => h.padStart(11)).join(''));
   for (const result of ours) {
     const base = theirs.find((r) => r.scenario === result.scenario)!;
