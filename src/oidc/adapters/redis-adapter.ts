@@ -6,7 +6,7 @@
 //   <Model>:userCode:<sha256(c)>  the key of the payload with that user code (device flow)
 //   account-sessions:<accountId>  set of session keys (sign out everywhere)
 //   account-grants:<accountId>    set of grant keys ("Mes connexions", account deletion)
-// Written with one MULTI per call, never awaiting inside it.
+// Each call is one round trip: a script for writes and for reads that follow an index.
 //
 // Round trips are what Redis costs (each one a write, a wake-up of Redis and a read on both
 // sides): a token remembers the keys of its grant and, when it ends with its session, of its
@@ -47,6 +47,27 @@ const SCRIPTS = {
       end
       return { token, grant, session }`,
   },
+  /**
+   * Writes a payload (KEYS[1]; fields in ARGV[4..]) with its lifetime (ARGV[1] seconds, 0: none),
+   * adds its key (ARGV[3]) to the sets KEYS[2..1+ARGV[2]], which live as long as their
+   * longest-lived member, and points the index keys after them at it. One command, where a
+   * MULTI of the same cost ioredis and Redis ten.
+   */
+  passerelleUpsert: {
+    lua: `local ttl, sets, member = tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3]
+      redis.call('DEL', KEYS[1])
+      redis.call('HSET', KEYS[1], unpack(ARGV, 4))
+      if ttl > 0 then redis.call('EXPIRE', KEYS[1], ttl) end
+      for i = 2, 1 + sets do
+        redis.call('SADD', KEYS[i], member)
+        if ttl > 0 then redis.call('EXPIRE', KEYS[i], ttl, 'GT') redis.call('EXPIRE', KEYS[i], ttl, 'NX') end
+      end
+      for i = 2 + sets, #KEYS do
+        redis.call('SET', KEYS[i], member)
+        if ttl > 0 then redis.call('EXPIRE', KEYS[i], ttl) end
+      end
+      return 1`,
+  },
   /** Marks a payload consumed if it still exists: an expired one must not come back without a TTL. */
   passerelleConsume: {
     numberOfKeys: 1,
@@ -55,6 +76,8 @@ const SCRIPTS = {
 } as const;
 
 type ScriptedRedis = Redis & {
+  /** numberOfKeys first: the sets and index keys vary by model. */
+  passerelleUpsert(numberOfKeys: number, ...keysThenArgs: Array<string | number>): Promise<number>;
   passerelleReadToken(key: string, keyPrefix: string): Promise<[string[], string[], string[]]>;
   passerelleReadIndexed(indexKey: string, keyPrefix: string): Promise<string[]>;
   passerelleConsume(key: string, consumedAt: number): Promise<number>;
@@ -116,26 +139,15 @@ export class RedisAdapter implements Adapter {
     const index = indexFields(payload);
     dropPrefetched(key);
     if (index.uid) dropPrefetched(`${this.model}:uid:${index.uid}`);
-    const multi = this.redis.multi();
-    multi.del(key);
-    multi.hset(key, 'payload', JSON.stringify(sealPayload(this.model, id, payload)), ...this.#relatedKeys(payload));
-    const expire = (k: string) => { if (expiresIn) multi.expire(k, expiresIn); };
-    expire(key);
-    if (index.grantId && GRANTABLE.has(this.model)) {
-      const grantKey = `grant:${index.grantId}`;
-      multi.sadd(grantKey, key);
-      // The grant index lives as long as its longest-lived member.
-      if (expiresIn) multi.expire(grantKey, expiresIn, 'GT'), multi.expire(grantKey, expiresIn, 'NX');
-    }
-    if (index.uid) { multi.set(`${this.model}:uid:${index.uid}`, key); expire(`${this.model}:uid:${index.uid}`); }
-    if (index.userCode) { multi.set(`${this.model}:userCode:${index.userCode}`, key); expire(`${this.model}:userCode:${index.userCode}`); }
-    const accountIndex = ACCOUNT_INDEXES[this.model];
-    if (accountIndex && index.accountId) {
-      const indexKey = accountIndexKey(this.model as 'Session' | 'Grant', index.accountId);
-      multi.sadd(indexKey, key);
-      if (expiresIn) multi.expire(indexKey, expiresIn, 'GT'), multi.expire(indexKey, expiresIn, 'NX');
-    }
-    await multi.exec();
+    const sets: string[] = [];
+    // A grant's tokens, for revokeByGrantId; an account's sessions and grants, for its pages.
+    if (index.grantId && GRANTABLE.has(this.model)) sets.push(`grant:${index.grantId}`);
+    if (ACCOUNT_INDEXES[this.model] && index.accountId) sets.push(accountIndexKey(this.model as 'Session' | 'Grant', index.accountId));
+    const pointers: string[] = [];
+    if (index.uid) pointers.push(`${this.model}:uid:${index.uid}`);
+    if (index.userCode) pointers.push(`${this.model}:userCode:${index.userCode}`);
+    const fields = ['payload', JSON.stringify(sealPayload(this.model, id, payload)), ...this.#relatedKeys(payload)];
+    await this.redis.passerelleUpsert(1 + sets.length + pointers.length, key, ...sets, ...pointers, expiresIn ?? 0, sets.length, key, ...fields);
   }
 
   async find(id: string): Promise<AdapterPayload | undefined> {
