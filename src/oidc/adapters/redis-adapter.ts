@@ -6,13 +6,15 @@
 //   <Model>:userCode:<sha256(c)>  the key of the payload with that user code (device flow)
 //   account-sessions:<accountId>  set of session keys (sign out everywhere)
 //   account-grants:<accountId>    set of grant keys ("Mes connexions", account deletion)
-// Each call is one round trip: a script for writes and for reads that follow an index.
+// Each call is one round trip (revokeByGrantId two): writes and reads that follow an index are
+// scripts.
 //
 // Round trips are what Redis costs (each one a write, a wake-up of Redis and a read on both
 // sides): a token remembers the keys of its grant and, when it ends with its session, of its
 // session, and reading the token reads them in the same round trip. oidc-provider asks for them
 // next within the same request (session binding, then the grant: userinfo, introspection,
-// refresh), and is answered from that read (RequestPrefetch): one round trip for three.
+// refresh), and is answered from that read (the request's read-ahead, below): one round trip
+// for three.
 import type { Redis } from 'ioredis';
 import Provider, { type Adapter, type AdapterPayload } from 'oidc-provider';
 import { indexFields, sealPayload, storageKey, unsealPayload } from './stored-payload.js';
@@ -153,7 +155,7 @@ export class RedisAdapter implements Adapter {
   async find(id: string): Promise<AdapterPayload | undefined> {
     const key = this.#key(id);
     const ahead = takePrefetched(key);
-    const stored = ahead ? this.#parse(fieldOf(ahead, 'payload'), fieldOf(ahead, 'consumed')) : GRANTABLE.has(this.model) ? await this.#readToken(key) : await this.#read(key);
+    const stored = ahead ? this.#parseHash(ahead) : GRANTABLE.has(this.model) ? await this.#readToken(key) : await this.#read(key);
     return stored && unsealPayload(id, stored);
   }
 
@@ -161,7 +163,7 @@ export class RedisAdapter implements Adapter {
   async findByUid(uid: string): Promise<AdapterPayload | undefined> {
     const indexKey = `${this.model}:uid:${storageKey(uid)}`;
     const ahead = takePrefetched(indexKey);
-    if (ahead) return this.#parse(fieldOf(ahead, 'payload'), fieldOf(ahead, 'consumed'));
+    if (ahead) return this.#parseHash(ahead);
     return this.#readIndexed(indexKey);
   }
 
@@ -202,7 +204,7 @@ export class RedisAdapter implements Adapter {
       if (grantKey) ahead.set(grantKey, grant);
       if (sessionKey) ahead.set(sessionKey, session);
     }
-    return this.#parse(fieldOf(token, 'payload'), fieldOf(token, 'consumed'));
+    return this.#parseHash(token);
   }
 
   /** The hash fields naming a token's grant and, when it ends with it, its session (see above). */
@@ -216,6 +218,11 @@ export class RedisAdapter implements Adapter {
 
   async #readIndexed(indexKey: string): Promise<AdapterPayload | undefined> {
     const fields = await this.redis.passerelleReadIndexed(indexKey, this.redis.options.keyPrefix ?? '');
+    return this.#parseHash(fields);
+  }
+
+  /** A flat HGETALL reply (a script's) as a payload. */
+  #parseHash(fields: string[]): AdapterPayload | undefined {
     return this.#parse(fieldOf(fields, 'payload'), fieldOf(fields, 'consumed'));
   }
 
