@@ -82,7 +82,9 @@ export async function getClient(deps: ClientAdminDeps, clientId: string): Promis
 export async function createClient(deps: ClientAdminDeps, input: ClientInput, by: string): Promise<{ client: ClientSummary; secret?: string }> {
   if (!input.name?.trim()) throw new ClientAdminError('a name is required');
   if (!input.redirectUris?.length) throw new ClientAdminError('at least one redirect URI is required');
-  const clientId = randomBytes(12).toString('base64url');
+  // Hex, not base64url: an id may be typed after a CLI command, and one starting with '-' would
+  // read as an option (it did: `client:update -X…`).
+  const clientId = randomBytes(12).toString('hex');
   const secret = input.public ? undefined : newSecret();
   const metadata = await store(deps, {
     client_id: clientId,

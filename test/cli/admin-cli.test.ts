@@ -121,6 +121,8 @@ describe.each(backends)('operator CLI on %s', (backend) => {
     const added = JSON.parse((await admin(['client:add', '--name', 'Portail Province', '--redirect-uri', 'http://province.test/cb', '--json'], env())).stdout) as { client_id: string; client_secret: string };
     const listed = JSON.parse((await admin(['client:list', '--json'], env())).stdout) as Array<{ clientId: string; name: string }>;
     expect(listed.find((c) => c.clientId === added.client_id)?.name).toBe('Portail Province');
+    // Never read as an option when typed after a command.
+    expect(added.client_id).toMatch(/^[0-9a-f]{24}$/);
 
     const update = await admin(['client:update', added.client_id, '--name', 'Province Sud', '--redirect-uri', 'http://province.test/cb2'], env());
     expect(update.stderr).toBe('');
