@@ -19,6 +19,10 @@ import type { Redis } from 'ioredis';
 import Provider, { type Adapter, type AdapterPayload } from 'oidc-provider';
 import { indexFields, sealPayload, storageKey, unsealPayload } from './stored-payload.js';
 
+/** The key layout above: a payload, and the pointer from a (hashed) uid or user code to it. */
+const payloadKey = (model: string, id: string) => `${model}:${storageKey(id)}`;
+const pointerKey = (model: string, index: 'uid' | 'userCode', hashed: string) => `${model}:${index}:${hashed}`;
+
 /** Models indexed per account, and the name of their index. */
 const ACCOUNT_INDEXES: Record<string, string> = { Session: 'account-sessions', Grant: 'account-grants' };
 
@@ -98,23 +102,24 @@ function withScripts(redis: Redis): ScriptedRedis {
  * (the account pages' own reads, the CLI) nothing is read ahead.
  */
 const prefetched = new WeakMap<object, Map<string, string[]>>();
-const requestPrefetch = (): Map<string, string[]> | undefined => {
+/** The read-ahead of the request under way; `create` makes it on first use. */
+function readAhead(create = false): Map<string, string[]> | undefined {
   const ctx = Provider.ctx as object | undefined;
   if (!ctx) return undefined;
   let entries = prefetched.get(ctx);
-  if (!entries) prefetched.set(ctx, entries = new Map());
+  if (!entries && create) prefetched.set(ctx, entries = new Map());
   return entries;
-};
+}
 const takePrefetched = (key: string): string[] | undefined => {
-  const entries = Provider.ctx ? prefetched.get(Provider.ctx as object) : undefined;
+  const entries = readAhead();
   const fields = entries?.get(key);
   if (fields) entries!.delete(key);
   return fields;
 };
+/** Forgets what was read ahead for `key`, or all of it. */
 const dropPrefetched = (key?: string) => {
-  const entries = Provider.ctx ? prefetched.get(Provider.ctx as object) : undefined;
-  if (key === undefined) entries?.clear();
-  else entries?.delete(key);
+  if (key === undefined) readAhead()?.clear();
+  else readAhead()?.delete(key);
 };
 
 /** The value of `name` in a flat HGETALL reply. */
@@ -133,21 +138,20 @@ export class RedisAdapter implements Adapter {
   }
 
   #key(id: string) {
-    return `${this.model}:${storageKey(id)}`;
+    return payloadKey(this.model, id);
   }
 
   async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
     const key = this.#key(id);
     const index = indexFields(payload);
-    dropPrefetched(key);
-    if (index.uid) dropPrefetched(`${this.model}:uid:${index.uid}`);
     const sets: string[] = [];
     // A grant's tokens, for revokeByGrantId; an account's sessions and grants, for its pages.
     if (index.grantId && GRANTABLE.has(this.model)) sets.push(`grant:${index.grantId}`);
     if (ACCOUNT_INDEXES[this.model] && index.accountId) sets.push(accountIndexKey(this.model as 'Session' | 'Grant', index.accountId));
     const pointers: string[] = [];
-    if (index.uid) pointers.push(`${this.model}:uid:${index.uid}`);
-    if (index.userCode) pointers.push(`${this.model}:userCode:${index.userCode}`);
+    if (index.uid) pointers.push(pointerKey(this.model, 'uid', index.uid));
+    if (index.userCode) pointers.push(pointerKey(this.model, 'userCode', index.userCode));
+    for (const written of [key, ...pointers]) dropPrefetched(written);
     const fields = ['payload', JSON.stringify(sealPayload(this.model, id, payload)), ...this.#relatedKeys(payload)];
     await this.redis.passerelleUpsert(1 + sets.length + pointers.length, key, ...sets, ...pointers, expiresIn ?? 0, sets.length, key, ...fields);
   }
@@ -155,30 +159,34 @@ export class RedisAdapter implements Adapter {
   async find(id: string): Promise<AdapterPayload | undefined> {
     const key = this.#key(id);
     const ahead = takePrefetched(key);
-    const stored = ahead ? this.#parseHash(ahead) : GRANTABLE.has(this.model) ? await this.#readToken(key) : await this.#read(key);
+    let stored: AdapterPayload | undefined;
+    if (ahead) stored = this.#parseHash(ahead);
+    else stored = GRANTABLE.has(this.model) ? await this.#readToken(key) : await this.#read(key);
     return stored && unsealPayload(id, stored);
   }
 
   /** Every API call with a session-bound access token looks its session up by uid. */
   async findByUid(uid: string): Promise<AdapterPayload | undefined> {
-    const indexKey = `${this.model}:uid:${storageKey(uid)}`;
+    const indexKey = pointerKey(this.model, 'uid', storageKey(uid));
     const ahead = takePrefetched(indexKey);
     if (ahead) return this.#parseHash(ahead);
     return this.#readIndexed(indexKey);
   }
 
   async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
-    return this.#readIndexed(`${this.model}:userCode:${storageKey(userCode)}`);
+    return this.#readIndexed(pointerKey(this.model, 'userCode', storageKey(userCode)));
   }
 
   async consume(id: string): Promise<void> {
-    dropPrefetched(this.#key(id));
-    await this.redis.passerelleConsume(this.#key(id), Math.floor(this.now().getTime() / 1000));
+    const key = this.#key(id);
+    dropPrefetched(key);
+    await this.redis.passerelleConsume(key, Math.floor(this.now().getTime() / 1000));
   }
 
   async destroy(id: string): Promise<void> {
-    dropPrefetched(this.#key(id));
-    await this.redis.del(this.#key(id));
+    const key = this.#key(id);
+    dropPrefetched(key);
+    await this.redis.del(key);
   }
 
   async revokeByGrantId(grantId: string): Promise<void> {
@@ -198,7 +206,7 @@ export class RedisAdapter implements Adapter {
     const [token, grant, session] = await this.redis.passerelleReadToken(key, this.redis.options.keyPrefix ?? '');
     const grantKey = fieldOf(token, 'grantKey');
     const sessionKey = fieldOf(token, 'sessionKey');
-    const ahead = (grantKey || sessionKey) && requestPrefetch();
+    const ahead = (grantKey || sessionKey) && readAhead(true);
     if (ahead) {
       // An empty reply is kept too: the grant or session is gone, and the lookup will say so.
       if (grantKey) ahead.set(grantKey, grant);
@@ -211,8 +219,8 @@ export class RedisAdapter implements Adapter {
   #relatedKeys(payload: AdapterPayload): string[] {
     if (!GRANTABLE.has(this.model)) return [];
     const fields: string[] = [];
-    if (typeof payload.grantId === 'string') fields.push('grantKey', `Grant:${storageKey(payload.grantId)}`);
-    if (payload.expiresWithSession === true && typeof payload.sessionUid === 'string') fields.push('sessionKey', `Session:uid:${storageKey(payload.sessionUid)}`);
+    if (typeof payload.grantId === 'string') fields.push('grantKey', payloadKey('Grant', payload.grantId));
+    if (payload.expiresWithSession === true && typeof payload.sessionUid === 'string') fields.push('sessionKey', pointerKey('Session', 'uid', storageKey(payload.sessionUid)));
     return fields;
   }
 
