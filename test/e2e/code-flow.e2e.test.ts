@@ -135,17 +135,20 @@ describe.each(backends)('authorization code flow on %s', (backend) => {
     expect((await exchangeCode(config, secondCallback!, again)).claims()!.sub).toBe(sub);
   });
 
+  /** The first-party portal's tokens for `account`, through the sign-in form unless `browser`'s session covers it. */
+  async function signInToFirstParty(config: oidc.Configuration, browser: Browser, account: { email: string; password: string }, scope = 'openid email') {
+    const request = await authorizationRequest(config, firstParty, { scope, ...(scope.includes('offline_access') ? { prompt: 'consent' } : {}) });
+    const { page, leftTo } = await browser.open(request.url.toString());
+    const callback = leftTo?.searchParams.has('code') ? leftTo : (await submitLogin(browser, page, account.email, account.password)).leftTo;
+    return exchangeCode(config, callback!, request);
+  }
+  const userinfo = (accessToken: string) => fetch(`${server.issuer}/me`, { headers: { authorization: `Bearer ${accessToken}` } });
+
   test('security: an access token without offline_access ends with its session, any access token with its grant', async () => {
     const account = await createTestAccount(server.deps);
     const config = await discover(server.issuer, firstParty);
     const browser = new Browser(server.issuer);
-    const signIn = async (scope: string) => {
-      const request = await authorizationRequest(config, firstParty, { scope, ...(scope.includes('offline_access') ? { prompt: 'consent' } : {}) });
-      const { page, leftTo } = await browser.open(request.url.toString());
-      const callback = leftTo?.searchParams.has('code') ? leftTo : (await submitLogin(browser, page, account.email, account.password)).leftTo;
-      return exchangeCode(config, callback!, request);
-    };
-    const userinfo = (accessToken: string) => fetch(`${server.issuer}/me`, { headers: { authorization: `Bearer ${accessToken}` } });
+    const signIn = (scope: string) => signInToFirstParty(config, browser, account, scope);
 
     // Bound to the session: signing out ends it, though it has minutes left.
     const bound = await signIn('openid email');
@@ -169,12 +172,7 @@ describe.each(backends)('authorization code flow on %s', (backend) => {
   if (backend === 'postgresql+redis') {
     test('performance: a userinfo call reads its token, session and grant from Redis in one round trip', async () => {
       const account = await createTestAccount(server.deps);
-      const config = await discover(server.issuer, firstParty);
-      const browser = new Browser(server.issuer);
-      const request = await authorizationRequest(config, firstParty);
-      const { page } = await browser.open(request.url.toString());
-      const { leftTo } = await submitLogin(browser, page, account.email, account.password);
-      const tokens = await exchangeCode(config, leftTo!, request);
+      const tokens = await signInToFirstParty(await discover(server.issuer, firstParty), new Browser(server.issuer), account);
 
       const prefix = storage.env['REDIS_PREFIX']!;
       const redis = new Redis(storage.env['REDIS_URL']!);
@@ -185,7 +183,7 @@ describe.each(backends)('authorization code flow on %s', (backend) => {
       });
       try {
         await new Promise((resolve) => setTimeout(resolve, 100));
-        const response = await fetch(`${server.issuer}/me`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+        const response = await userinfo(tokens.access_token);
         expect(await response.json()).toMatchObject({ email: account.email });
         await new Promise((resolve) => setTimeout(resolve, 100));
       } finally {
