@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { FlowError } from '../../src/errors.js';
 import { activateAccount } from '../../src/flows/activation.flow.js';
 import { unlockWithLink } from '../../src/flows/lockout.flow.js';
+import { finishInteraction } from '../../src/oidc/finish-interaction.js';
 import type { InteractionDeps } from '../interaction-deps.js';
 import { requireCsrfToken } from '../middleware/csrf.js';
 import { formBody, readForm } from '../middleware/form-body.js';
@@ -39,7 +40,7 @@ export function accountLinkRoutes(deps: InteractionDeps): Router {
       const details = await provider().interactionDetails(ctx.req, ctx.res);
       if (details.uid !== fields['uid']) throw new FlowError('link_invalid');
       await flows.audit.record('sign_in.succeeded', { accountId: fields['accountId'], clientId: fields['clientId'], ip: ctx.ip, detail: 'after activation' });
-      await provider().interactionFinished(ctx.req, ctx.res, { login: { accountId: fields['accountId']!, amr: ['pwd'] } }, { mergeWithLastSubmission: false });
+      await finishInteraction(ctx, details, { login: { accountId: fields['accountId']!, amr: ['pwd'] } }, { mergeWithLastSubmission: false });
     } catch (error) {
       if (!(error instanceof oidcErrors.SessionNotFound)) throw error;
       // Another browser, or the request expired: the account is active, the citizen goes back to the service.

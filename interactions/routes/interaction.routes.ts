@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { FlowError } from '../../src/errors.js';
 import { authenticateWithPassword } from '../../src/flows/login.flow.js';
 import { grantRequestedAccess, isFirstPartyClient } from '../../src/oidc/consent.js';
+import { finishInteraction, type Interaction } from '../../src/oidc/finish-interaction.js';
 import type { InteractionDeps } from '../interaction-deps.js';
 import { requireCsrfToken } from '../middleware/csrf.js';
 import { formBody, readForm } from '../middleware/form-body.js';
@@ -20,21 +21,19 @@ const LoginForm = z.object({
 
 const SIGN_IN_STATUS: Partial<Record<string, number>> = { invalid_credentials: 401, input_too_long: 413, too_many_attempts: 429 };
 
-type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
-
-async function serviceNameOf(provider: Provider, details: Details): Promise<string> {
+async function serviceNameOf(provider: Provider, details: Interaction): Promise<string> {
   const client = await provider.Client.find(String(details.params['client_id']));
   return client?.clientName ?? String(details.params['client_id']);
 }
 
-const clientOf = (provider: Provider, details: Details) => provider.Client.find(String(details.params['client_id']));
+const clientOf = (provider: Provider, details: Interaction) => provider.Client.find(String(details.params['client_id']));
 
 export function interactionRoutes(deps: InteractionDeps): Router {
   const { flows } = deps;
   const provider = () => deps.provider; // the live provider, looked up per request
   const router = new Router();
 
-  async function renderLogin(ctx: Context, details: Details, extra: Record<string, unknown> = {}, status = 200) {
+  async function renderLogin(ctx: Context, details: Interaction, extra: Record<string, unknown> = {}, status = 200) {
     await renderPage(ctx, 'login', { uid: details.uid, serviceName: await serviceNameOf(provider(), details), ...extra },
       { status, uiLocales: details.params['ui_locales'] });
   }
@@ -47,7 +46,7 @@ export function interactionRoutes(deps: InteractionDeps): Router {
       case 'consent': {
         if (isFirstPartyClient(await clientOf(provider(), details))) {
           const result = await grantRequestedAccess(provider(), details);
-          return provider().interactionFinished(ctx.req, ctx.res, result, { mergeWithLastSubmission: true });
+          return finishInteraction(ctx, details, result, { mergeWithLastSubmission: true });
         }
         const missing = (details.prompt.details['missingOIDCScope'] as string[] | undefined) ?? [];
         const scopes = missing.filter((scope) => scope !== 'openid');
@@ -66,7 +65,7 @@ export function interactionRoutes(deps: InteractionDeps): Router {
     try {
       const credentials = readForm(ctx, LoginForm);
       const account = await authenticateWithPassword(flows, credentials, requestContext(ctx, { clientId: String(details.params['client_id']), uiLocales: details.params['ui_locales'] }));
-      await provider().interactionFinished(ctx.req, ctx.res, { login: { accountId: account.id, amr: ['pwd'] } }, { mergeWithLastSubmission: false });
+      await finishInteraction(ctx, details, { login: { accountId: account.id, amr: ['pwd'] } }, { mergeWithLastSubmission: false });
     } catch (error) {
       if (!(error instanceof FlowError)) throw error;
       if (error.code === 'account_not_activated') {
@@ -83,15 +82,14 @@ export function interactionRoutes(deps: InteractionDeps): Router {
     if (details.prompt.name !== 'consent' || !details.session?.accountId) return ctx.redirect(`/interaction/${details.uid}`);
     const result = await grantRequestedAccess(provider(), details);
     await flows.audit.record('consent.granted', { accountId: details.session.accountId, clientId: String(details.params['client_id']), ip: ctx.ip });
-    await provider().interactionFinished(ctx.req, ctx.res, result, { mergeWithLastSubmission: true });
+    await finishInteraction(ctx, details, result, { mergeWithLastSubmission: true });
   });
 
   // "Refuser": the relying party receives access_denied (RFC 6749 §4.1.2.1).
   router.post('/interaction/:uid/abort', formBody, requireCsrfToken, async (ctx) => {
     const details = await provider().interactionDetails(ctx.req, ctx.res);
     await flows.audit.record('consent.refused', { accountId: details.session?.accountId, clientId: String(details.params['client_id']), ip: ctx.ip });
-    await provider().interactionFinished(ctx.req, ctx.res,
-      { error: 'access_denied', error_description: 'End-User refused to grant access' }, { mergeWithLastSubmission: false });
+    await finishInteraction(ctx, details, { error: 'access_denied', error_description: 'End-User refused to grant access' }, { mergeWithLastSubmission: false });
   });
 
   return router;

@@ -1,13 +1,16 @@
 // Turns a pending consent prompt into a grant of everything it asks for. Used by "Autoriser"
 // and, without showing a page, for first-party clients (SPEC §4).
 import type Provider from 'oidc-provider';
+import type { Interaction } from './finish-interaction.js';
 
-type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
+/**
+ * `first_party`, an extra metadata property (provider.ts), is kept on the client under its own
+ * name. Read directly: `client.metadata()` rebuilds every property, snake-cased, on each call.
+ */
+export const isFirstPartyClient = (client: object | undefined): boolean =>
+  (client as { first_party?: unknown } | undefined)?.first_party === true;
 
-export const isFirstPartyClient = (client: { metadata(): Record<string, unknown> } | undefined): boolean =>
-  client?.metadata()['first_party'] === true;
-
-export async function grantRequestedAccess(provider: Provider, details: Details): Promise<{ consent: { grantId?: string } }> {
+export async function grantRequestedAccess(provider: Provider, details: Interaction): Promise<{ consent: { grantId?: string } }> {
   const accountId = details.session?.accountId;
   if (!accountId) throw new Error('consent without a signed-in session');
   const existing = details.grantId ? await provider.Grant.find(details.grantId) : undefined;
