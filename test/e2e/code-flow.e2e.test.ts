@@ -170,30 +170,55 @@ describe.each(backends)('authorization code flow on %s', (backend) => {
   });
 
   if (backend === 'postgresql+redis') {
-    test('performance: a userinfo call reads its token, session and grant from Redis in one round trip', async () => {
-      const account = await createTestAccount(server.deps);
-      const tokens = await signInToFirstParty(await discover(server.issuer, firstParty), new Browser(server.issuer), account);
-
+    /** The Redis commands this test's provider sends while `action` runs ("lua": from inside a script). */
+    async function redisCommandsDuring(action: () => Promise<void>): Promise<Array<{ source: string; command: string; key: string }>> {
       const prefix = storage.env['REDIS_PREFIX']!;
       const redis = new Redis(storage.env['REDIS_URL']!);
       const monitor = await redis.monitor();
-      const calls: Array<{ source: string; command: string }> = [];
+      const calls: Array<{ source: string; command: string; key: string }> = [];
       monitor.on('monitor', (_time: string, args: string[], source: string) => {
-        if (args.some((arg) => arg.startsWith(prefix))) calls.push({ source, command: args[0]!.toLowerCase() });
+        const key = args.find((arg) => arg.startsWith(prefix));
+        if (key) calls.push({ source, command: args[0]!.toLowerCase(), key: key.slice(prefix.length) });
       });
       try {
         await new Promise((resolve) => setTimeout(resolve, 100));
-        const response = await userinfo(tokens.access_token);
-        expect(await response.json()).toMatchObject({ email: account.email });
+        await action();
         await new Promise((resolve) => setTimeout(resolve, 100));
       } finally {
         monitor.disconnect();
         redis.disconnect();
       }
+      return calls;
+    }
+
+    test('performance: a userinfo call reads its token, session and grant from Redis in one round trip', async () => {
+      const account = await createTestAccount(server.deps);
+      const tokens = await signInToFirstParty(await discover(server.issuer, firstParty), new Browser(server.issuer), account);
+
+      const calls = await redisCommandsDuring(async () => {
+        const response = await userinfo(tokens.access_token);
+        expect(await response.json()).toMatchObject({ email: account.email });
+      });
       const roundTrips = calls.filter((call) => call.source !== 'lua');
-      expect(roundTrips).toEqual([{ source: expect.any(String), command: 'evalsha' }]);
+      expect(roundTrips).toEqual([{ source: expect.any(String), command: 'evalsha', key: expect.stringMatching(/^AccessToken:/) }]);
       // Inside it: the token, its grant, the session's index and the session.
       expect(calls.filter((call) => call.source === 'lua').map((call) => call.command)).toEqual(['hgetall', 'hgetall', 'get', 'hgetall']);
+    });
+
+    test('performance: submitting the sign-in form reads the interaction once, and so does the return to the authorization endpoint', async () => {
+      const account = await createTestAccount(server.deps);
+      const config = await discover(server.issuer, firstParty);
+      const browser = new Browser(server.issuer);
+      const request = await authorizationRequest(config, firstParty);
+      const { page } = await browser.open(request.url.toString());
+
+      let callback: URL | undefined;
+      const calls = await redisCommandsDuring(async () => {
+        callback = (await submitLogin(browser, page, account.email, account.password)).leftTo;
+      });
+      expect(callback?.searchParams.has('code')).toBe(true);
+      const interactionReads = calls.filter((call) => call.command === 'hgetall' && call.key.startsWith('Interaction:'));
+      expect(interactionReads).toHaveLength(2);
     });
   }
 
