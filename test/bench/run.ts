@@ -1,4 +1,4 @@
-// `npm run bench [-- --pg] [-- --duration 10] [-- --slices 5] [-- --only sign-in,refresh] [-- --seed-accounts N] [-- --memory N] [-- --steps N] [-- --cpu-prof DIR] [-- --against DIR] [-- --node-args='...']`
+// `npm run bench [-- --pg] [-- --duration 10] [-- --slices 5] [-- --only sign-in,refresh] [-- --seed-accounts N] [-- --memory N] [-- --steps N] [-- --cpu-prof DIR] [-- --against DIR] [-- --node-args='...'] [-- --perf]`
 // Passerelle (embedded SQLite, or PostgreSQL + Redis with --pg) and a bare oidc-provider baseline
 // under the same load: 16 concurrent clients per scenario, the two servers taking turns in short
 // slices so that a shared host's drift weighs on both alike. CPU time is read from /proc for each
@@ -7,7 +7,8 @@
 // sign-ins), the rest being the event loop's. A benchmark, never a test: it prints, it does not assert.
 // `--against DIR` puts another build of Passerelle (a checkout, built, with its node_modules) in
 // the baseline's place, to measure a change under the same interleaving; `--node-args` passes
-// options to Passerelle's node (`--node-args=--perf-basic-prof-only-functions` for `perf record`).
+// options to Passerelle's node; `--perf` samples both servers' event loops with Linux perf and
+// prints where each spends its CPU per operation, by package (cpu-attribution.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,11 +21,12 @@ import { createDatabase } from '../../src/storage/prisma.js';
 import { Browser, hiddenInputsOf } from '../support/browser.js';
 import { freePort } from '../support/test-server.js';
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from '../support/backends.js';
+import { microsPerOp, PERF_NODE_FLAG, printAttribution, recordCpu, samplesByCategory } from './cpu-attribution.js';
 
 const { values } = parseArgs({ options: {
   pg: { type: 'boolean' }, duration: { type: 'string', default: '10' }, slices: { type: 'string', default: '5' }, concurrency: { type: 'string', default: '16' },
   'seed-accounts': { type: 'string' }, memory: { type: 'string' }, only: { type: 'string' }, 'cpu-prof': { type: 'string' },
-  steps: { type: 'string' }, against: { type: 'string' }, 'node-args': { type: 'string' },
+  steps: { type: 'string' }, against: { type: 'string' }, 'node-args': { type: 'string' }, perf: { type: 'boolean' },
 } });
 const wanted = (scenario: string) => !values.only || values.only.split(',').includes(scenario);
 const DURATION_MS = Number(values.duration) * 1000;
@@ -127,11 +129,13 @@ async function signIn(url: string, offline = false): Promise<{ access: string; r
 }
 
 /** One server under one scenario: its clients' state, and what the slices run so far added up. */
-interface Load { server: Server; states: unknown[]; latencies: number[]; errors: number; cpuMs: number; poolMs: number; seconds: number }
+interface Load { server: Server; states: unknown[]; latencies: number[]; errors: number; cpuMs: number; poolMs: number; seconds: number; perfFiles: string[] }
 
 /** Drives `load` for `ms` with its CONCURRENCY clients, adding up operations, latencies and CPU. */
 async function runSlice(load: Load, op: (server: Server, state: unknown) => Promise<unknown>, ms: number): Promise<void> {
   const { server } = load;
+  const perfFile = values.perf ? path.join(benchDir, `${server.name}-${randomBytes(4).toString('hex')}.perf`) : undefined;
+  const recording = perfFile ? await recordCpu(server.mainPid, perfFile) : undefined;
   const cpuBefore = totalCpuMs(server.pids());
   const poolBefore = poolCpuMs(server.mainPid);
   const started = performance.now();
@@ -145,6 +149,10 @@ async function runSlice(load: Load, op: (server: Server, state: unknown) => Prom
   load.seconds += (performance.now() - started) / 1000;
   load.cpuMs += totalCpuMs(server.pids()) - cpuBefore;
   load.poolMs += poolCpuMs(server.mainPid) - poolBefore;
+  if (recording) {
+    await recording.stop();
+    load.perfFiles.push(perfFile!);
+  }
 }
 
 function resultOf(scenario: string, load: Load): Result {
@@ -164,13 +172,19 @@ async function measure(servers: Server[], scenario: string, prepare: (server: Se
   const loads: Load[] = [];
   for (const server of servers) {
     const states = await Promise.all(Array.from({ length: CONCURRENCY }, (_, i) => prepare(server, i)));
-    loads.push({ server, states, latencies: [], errors: 0, cpuMs: 0, poolMs: 0, seconds: 0 });
+    loads.push({ server, states, latencies: [], errors: 0, cpuMs: 0, poolMs: 0, seconds: 0, perfFiles: [] });
   }
   for (let slice = 0; slice < SLICES; slice += 1) {
     for (const load of loads) await runSlice(load, op, DURATION_MS / SLICES);
   }
+  if (values.perf) {
+    const [ours, theirs] = await Promise.all(loads.map(async (load) => microsPerOp(await samplesByCategory(load.perfFiles, load.server.mainPid), load.latencies.length)));
+    attributions.push(() => printAttribution(scenario, [loads[0]!.server.name, loads[1]!.server.name], [ours!, theirs!]));
+  }
   return loads.map((load) => resultOf(scenario, load));
 }
+/** `--perf`: each scenario's table, printed after the results. */
+const attributions: Array<() => void> = [];
 
 async function runScenarios(servers: Server[]): Promise<Result[]> {
   const get = (p: string) => async (server: Server) => { const r = await fetch(`${server.url}${p}`); if (!r.ok) throw new Error(String(r.status)); await r.arrayBuffer(); };
@@ -291,7 +305,7 @@ async function startPasserelle(name: string, dir = process.cwd()): Promise<Serve
   // NODE_ENV=production wants an https issuer: the bench serves plain http on loopback.
   env['NODE_ENV'] = 'test';
   // What `npm start` runs: the compiled build (`npm run bench` builds it first), with its memory settings.
-  const child = await startProcess(['scripts/start.sh', ...cpuProfile(name), ...(values['node-args']?.split(' ').filter(Boolean) ?? [])], env, url, '/bin/sh', dir);
+  const child = await startProcess(['scripts/start.sh', ...cpuProfile(name), ...(values.perf ? [PERF_NODE_FLAG] : []), ...(values['node-args']?.split(' ').filter(Boolean) ?? [])], env, url, '/bin/sh', dir);
   children.push(child);
   const db = createDatabase(databaseUrl);
   const hasher = await createPasswordHasher();
@@ -334,7 +348,7 @@ async function startPasserelle(name: string, dir = process.cwd()): Promise<Serve
 async function startBaseline(): Promise<Server> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = await startProcess([...cpuProfile('baseline'), ...tsxImport, 'test/bench/baseline-provider.ts'], { PORT: String(port), BENCH_CLIENT: JSON.stringify(client), BENCH_EMAIL: EMAIL, BENCH_PASSWORD: PASSWORD, NODE_ENV: 'production' }, url);
+  const child = await startProcess([...cpuProfile('baseline'), ...(values.perf ? [PERF_NODE_FLAG] : []), ...tsxImport, 'test/bench/baseline-provider.ts'], { PORT: String(port), BENCH_CLIENT: JSON.stringify(client), BENCH_EMAIL: EMAIL, BENCH_PASSWORD: PASSWORD, NODE_ENV: 'production' }, url);
   children.push(child);
   return { name: 'baseline', url, mainPid: child.pid!, pids: () => [child.pid!] };
 }
@@ -368,11 +382,14 @@ try {
         row === result ? `${fmt(result.opsPerCpuSecond / base.opsPerCpuSecond, 2)}x` : ''].map((c) => c.padStart(11)).join(''));
     }
   }
+  for (const print of attributions) print();
   if (Object.keys(memory).length) console.log(`\nmemory: ${JSON.stringify(memory)}`);
   if (values.steps) printStepCosts(await stepCosts(passerelle, Number(values.steps)), await stepCosts(baseline, Number(values.steps)));
   console.log(JSON.stringify({ date: new Date().toISOString(), backend: values.pg ? 'postgresql+redis' : 'sqlite', concurrency: CONCURRENCY, durationSeconds: Number(values.duration), slices: SLICES, passerelle: ours, baseline: theirs, memory }));
 } finally {
   for (const c of children) c.kill('SIGTERM');
   await Promise.all(children.map((c) => new Promise((resolve) => (c.exitCode !== null ? resolve(null) : c.once('exit', resolve)))));
+  // The JIT maps node wrote for perf.
+  if (values.perf) for (const c of children) rmSync(`/tmp/perf-${c.pid}.map`, { force: true });
   for (const cleanup of cleanups) await cleanup().catch(() => undefined);
 }

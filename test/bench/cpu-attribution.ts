@@ -1,0 +1,102 @@
+// `--perf`: where each server's event loop spends its CPU, per operation, by the code it was in.
+// Linux `perf` samples the server's main thread while its slices run (node writes a map of its
+// JIT-compiled functions, --perf-basic-prof-only-functions, so samples name JavaScript
+// functions); each sample is charged to the package of the innermost JavaScript frame on its
+// stack ("ours:<module>" for Passerelle's own code, "node:<module>" for Node's), prefixed with
+// "kernel:" when the sample was in the kernel on that code's behalf (a socket write that wakes
+// its peer, a file write), "storage:" in libSQL's native code, "gc:" in V8's collector. Unlike
+// `--cpu-prof`, which samples wall time, a sample is taken only while the thread runs.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+
+const FREQUENCY = 999;
+/** Node's flag for the JIT map `perf script` reads (/tmp/perf-<pid>.map). */
+export const PERF_NODE_FLAG = '--perf-basic-prof-only-functions';
+
+export interface CpuRecording { stop(): Promise<void> }
+
+/** Starts sampling the main thread of `pid` into `file`; resolves once perf has attached. */
+export async function recordCpu(pid: number, file: string): Promise<CpuRecording> {
+  const perf: ChildProcess = spawn('perf', ['record', '-q', '-F', String(FREQUENCY), '-g', '-t', String(pid), '-o', file], { stdio: 'ignore' });
+  const failed = once(perf, 'error');
+  // perf says nothing when it is attached: give it the time (samples come only while the server
+  // works, and the load starts after this).
+  await Promise.race([new Promise((resolve) => setTimeout(resolve, 500)), failed.then(([error]) => { throw new Error(`--perf needs Linux perf (${String(error)})`); })]);
+  return {
+    async stop() {
+      const exited = once(perf, 'exit');
+      perf.kill('SIGINT');
+      await exited;
+    },
+  };
+}
+
+/** The package a JIT frame's function belongs to, from its script's path. */
+function packageOf(frame: string): string | undefined {
+  const dependency = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(frame);
+  if (dependency && dependency[1] !== 'node') return dependency[1];
+  const ours = /dist\/((?:src|interactions)\/[^ :]+)/.exec(frame) ?? /test\/bench\/([^ :]+)/.exec(frame);
+  if (ours) return `ours:${ours[1]!.replace(/^src\//, '')}`;
+  const builtin = / (node:[^: ]+)/.exec(frame);
+  return builtin?.[1];
+}
+
+/** The category of one sample, from its stack (innermost frame first: [symbol, object]). */
+function categoryOf(stack: Array<[string, string]>): string {
+  const [leafSymbol = '', leafObject = ''] = stack[0] ?? [];
+  const where = leafObject.includes('kernel') ? 'kernel:'
+    : leafObject.includes('libsql') ? 'storage:'
+    : /Scaveng|MarkCompact|Sweep|IncrementalMarking|ConcurrentMarking/.test(leafSymbol) ? 'gc:' : '';
+  for (const [symbol] of stack) {
+    const owner = symbol.startsWith('JS:') ? packageOf(symbol) : undefined;
+    if (owner) return `${where}${owner}`;
+  }
+  // libSQL's native code does not keep frame pointers: its samples do not show who called it.
+  return where === 'storage:' ? 'storage: libSQL native code' : `${where}native code (no JavaScript frame)`;
+}
+
+/** Samples of thread `tid` in the recordings, by category. */
+export async function samplesByCategory(files: string[], tid: number): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  for (const file of files) {
+    const script = spawn('perf', ['script', '-i', file, '-F', 'tid,ip,sym,dso', '--max-stack', '64'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let stack: Array<[string, string]> | undefined;
+    const flush = () => {
+      if (stack) counts.set(categoryOf(stack), (counts.get(categoryOf(stack)) ?? 0) + 1);
+      stack = undefined;
+    };
+    for await (const line of createInterface({ input: script.stdout! })) {
+      if (!line.startsWith('\t') && line.trim()) {
+        flush();
+        if (Number(line.trim()) === tid) stack = [];
+      } else if (stack) {
+        const frame = /^\s*[0-9a-f]+ (.*) \((.*)\)$/.exec(line);
+        if (frame) stack.push([frame[1]!, frame[2]!]);
+      }
+    }
+    flush();
+  }
+  return counts;
+}
+
+/** Prints µs of event-loop CPU per operation by category, both servers side by side, largest differences first. */
+export function printAttribution(scenario: string, names: [string, string], perOp: [Map<string, number>, Map<string, number>], rows = 15): void {
+  const [ours, theirs] = perOp;
+  const total = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
+  const categories = [...new Set([...ours.keys(), ...theirs.keys()])]
+    .sort((a, b) => ((ours.get(b) ?? 0) - (theirs.get(b) ?? 0)) - ((ours.get(a) ?? 0) - (theirs.get(a) ?? 0)));
+  const cell = (n: number) => n.toFixed(1).padStart(10);
+  console.log(`\n${scenario}: event-loop CPU per operation, µs (perf, ${FREQUENCY} Hz), largest differences first`);
+  console.log(`${names[0].padStart(10)}${names[1].padStart(10)}${'diff'.padStart(10)}  category`);
+  console.log(`${cell(total(ours))}${cell(total(theirs))}${cell(total(ours) - total(theirs))}  all`);
+  for (const category of categories.slice(0, rows)) {
+    const a = ours.get(category) ?? 0;
+    const b = theirs.get(category) ?? 0;
+    console.log(`${cell(a)}${cell(b)}${cell(a - b)}  ${category}`);
+  }
+}
+
+/** µs per operation from sample counts. */
+export const microsPerOp = (samples: Map<string, number>, ops: number): Map<string, number> =>
+  new Map([...samples].map(([category, n]) => [category, (n / FREQUENCY) * 1e6 / Math.max(ops, 1)]));
