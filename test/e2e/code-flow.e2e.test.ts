@@ -115,12 +115,18 @@ describe.each(backends)('authorization code flow on %s', (backend) => {
     expect(silentResult?.searchParams.get('error')).toBe('login_required');
   });
 
-  test('happy path: a first-party client skips consent, gets offline access and a pairwise subject', async () => {
+  /** A new account, and a fresh browser at `rp`'s authorization request: the sign-in page. */
+  async function openSignIn(rp: RpClient, params: Record<string, string> = {}) {
     const account = await createTestAccount(server.deps);
-    const config = await discover(server.issuer, firstParty);
+    const config = await discover(server.issuer, rp);
     const browser = new Browser(server.issuer);
-    const request = await authorizationRequest(config, firstParty, { scope: 'openid email offline_access', prompt: 'consent' });
+    const request = await authorizationRequest(config, rp, params);
     const { page } = await browser.open(request.url.toString());
+    return { account, config, browser, request, page };
+  }
+
+  test('happy path: a first-party client skips consent, gets offline access and a pairwise subject', async () => {
+    const { account, config, browser, request, page } = await openSignIn(firstParty, { scope: 'openid email offline_access', prompt: 'consent' });
     const { leftTo: callback } = await submitLogin(browser, page, account.email, account.password);
     expect(callback?.searchParams.get('code')).toEqual(expect.any(String));
     const tokens = await exchangeCode(config, callback!, request);
@@ -206,11 +212,7 @@ describe.each(backends)('authorization code flow on %s', (backend) => {
     });
 
     test('performance: submitting the sign-in form reads the interaction once, and so does the return to the authorization endpoint', async () => {
-      const account = await createTestAccount(server.deps);
-      const config = await discover(server.issuer, firstParty);
-      const browser = new Browser(server.issuer);
-      const request = await authorizationRequest(config, firstParty);
-      const { page } = await browser.open(request.url.toString());
+      const { account, browser, page } = await openSignIn(firstParty);
 
       let callback: URL | undefined;
       const calls = await redisCommandsDuring(async () => {
@@ -223,11 +225,7 @@ describe.each(backends)('authorization code flow on %s', (backend) => {
   }
 
   test('sad path: "Refuser" returns access_denied to the relying party', async () => {
-    const account = await createTestAccount(server.deps);
-    const config = await discover(server.issuer, thirdParty);
-    const browser = new Browser(server.issuer);
-    const request = await authorizationRequest(config, thirdParty);
-    const { page } = await browser.open(request.url.toString());
+    const { account, browser, request, page } = await openSignIn(thirdParty);
     const { page: consentPage } = await submitLogin(browser, page, account.email, account.password);
     const { leftTo: callback } = await submitConsent(browser, consentPage, 'abort');
     expect(callback?.searchParams.get('error')).toBe('access_denied');
