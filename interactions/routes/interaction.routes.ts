@@ -21,12 +21,11 @@ const LoginForm = z.object({
 
 const SIGN_IN_STATUS: Partial<Record<string, number>> = { invalid_credentials: 401, input_too_long: 413, too_many_attempts: 429 };
 
-async function serviceNameOf(provider: Provider, details: Interaction): Promise<string> {
-  const client = await provider.Client.find(String(details.params['client_id']));
-  return client?.clientName ?? String(details.params['client_id']);
-}
-
 const clientOf = (provider: Provider, details: Interaction) => provider.Client.find(String(details.params['client_id']));
+
+/** The name pages show for the requesting service: its registered name, else its id. */
+const serviceNameOf = (client: { clientName?: string | undefined } | undefined, details: Interaction): string =>
+  client?.clientName ?? String(details.params['client_id']);
 
 export function interactionRoutes(deps: InteractionDeps): Router {
   const { flows } = deps;
@@ -34,7 +33,7 @@ export function interactionRoutes(deps: InteractionDeps): Router {
   const router = new Router();
 
   async function renderLogin(ctx: Context, details: Interaction, extra: Record<string, unknown> = {}, status = 200) {
-    await renderPage(ctx, 'login', { uid: details.uid, serviceName: await serviceNameOf(provider(), details), ...extra },
+    await renderPage(ctx, 'login', { uid: details.uid, serviceName: serviceNameOf(await clientOf(provider(), details), details), ...extra },
       { status, uiLocales: details.params['ui_locales'] });
   }
 
@@ -44,13 +43,14 @@ export function interactionRoutes(deps: InteractionDeps): Router {
       case 'login':
         return renderLogin(ctx, details, { email: details.params['login_hint'] });
       case 'consent': {
-        if (isFirstPartyClient(await clientOf(provider(), details))) {
+        const client = await clientOf(provider(), details);
+        if (isFirstPartyClient(client)) {
           const result = await grantRequestedAccess(provider(), details);
           return finishInteraction(ctx, details, result, { mergeWithLastSubmission: true });
         }
         const missing = (details.prompt.details['missingOIDCScope'] as string[] | undefined) ?? [];
         const scopes = missing.filter((scope) => scope !== 'openid');
-        return renderPage(ctx, 'consent', { uid: details.uid, serviceName: await serviceNameOf(provider(), details), scopes: scopes.length ? scopes : ['openid'] },
+        return renderPage(ctx, 'consent', { uid: details.uid, serviceName: serviceNameOf(client, details), scopes: scopes.length ? scopes : ['openid'] },
           { uiLocales: details.params['ui_locales'] });
       }
       default:
