@@ -132,9 +132,12 @@ const GRANTABLE = new Set(['AccessToken', 'AuthorizationCode', 'RefreshToken', '
 
 export class RedisAdapter implements Adapter {
   private readonly redis: ScriptedRedis;
+  /** What scripts put before the keys they find in hashes and pointers (ioredis prefixes only KEYS). */
+  readonly #keyPrefix: string;
 
   constructor(private readonly model: string, redis: Redis, private readonly now: () => Date) {
     this.redis = withScripts(redis);
+    this.#keyPrefix = redis.options.keyPrefix ?? '';
   }
 
   #key(id: string) {
@@ -203,7 +206,7 @@ export class RedisAdapter implements Adapter {
 
   /** A token, reading ahead the grant and session it names for the request under way. */
   async #readToken(key: string): Promise<AdapterPayload | undefined> {
-    const [token, grant, session] = await this.redis.passerelleReadToken(key, this.redis.options.keyPrefix ?? '');
+    const [token, grant, session] = await this.redis.passerelleReadToken(key, this.#keyPrefix);
     const grantKey = fieldOf(token, 'grantKey');
     const sessionKey = fieldOf(token, 'sessionKey');
     const ahead = (grantKey || sessionKey) && readAhead(true);
@@ -225,7 +228,7 @@ export class RedisAdapter implements Adapter {
   }
 
   async #readIndexed(indexKey: string): Promise<AdapterPayload | undefined> {
-    const fields = await this.redis.passerelleReadIndexed(indexKey, this.redis.options.keyPrefix ?? '');
+    const fields = await this.redis.passerelleReadIndexed(indexKey, this.#keyPrefix);
     return this.#parseHash(fields);
   }
 
