@@ -63,7 +63,10 @@ export async function samplesByCategory(files: string[], tid: number): Promise<M
     const script = spawn('perf', ['script', '-i', file, '-F', 'tid,ip,sym,dso', '--max-stack', '64'], { stdio: ['ignore', 'pipe', 'ignore'] });
     let stack: Array<[string, string]> | undefined;
     const flush = () => {
-      if (stack) counts.set(categoryOf(stack), (counts.get(categoryOf(stack)) ?? 0) + 1);
+      if (stack) {
+        const category = categoryOf(stack);
+        counts.set(category, (counts.get(category) ?? 0) + 1);
+      }
       stack = undefined;
     };
     for await (const line of createInterface({ input: script.stdout! })) {
