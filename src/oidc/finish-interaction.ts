@@ -10,9 +10,8 @@ export type Interaction = Awaited<ReturnType<Provider['interactionDetails']>>;
 
 export async function finishInteraction(ctx: Context, interaction: Interaction, result: InteractionResults, { mergeWithLastSubmission }: { mergeWithLastSubmission: boolean }): Promise<void> {
   interaction.result = mergeWithLastSubmission && !('error' in result) ? { ...interaction.lastSubmission, ...result } : result;
-  // The interaction keeps the rest of its lifetime, as the library's version does; at least a
-  // second, since a lifetime of 0 would mean "none" to the adapters.
-  await interaction.save(Math.max(1, interaction.exp - Math.floor(Date.now() / 1000)));
+  // The interaction keeps the rest of its lifetime, as the library's version does.
+  await interaction.save(interaction.exp - Math.floor(Date.now() / 1000));
   ctx.status = 303;
   ctx.redirect(interaction.returnTo);
 }

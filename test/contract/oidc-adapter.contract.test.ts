@@ -122,8 +122,13 @@ describe.each(subjects)('oidc-provider adapter contract: %s', (_name, make) => {
     const jti = id();
     await subject.adapter('AccessToken').upsert(jti, tokenPayload(jti), 1);
     expect(await subject.adapter('AccessToken').find(jti)).toBeDefined();
+    // What is left of a lifetime can reach 0 or less at its last second: still a lifetime. (The
+    // reference adapter's cache reads 0 as "none"; oidc-provider's own saves can pass it.)
+    const ending = subject.dump ? [id(), id()] : [];
+    await Promise.all(ending.map((jti, i) => subject.adapter('Interaction').upsert(jti, { jti, kind: 'Interaction' }, -i)));
     await new Promise((resolve) => setTimeout(resolve, 2100));
     expect(await subject.adapter('AccessToken').find(jti)).toBeUndefined();
+    for (const jti of ending) expect(await subject.adapter('Interaction').find(jti)).toBeUndefined();
   });
 
   test('security: the store never holds a token, code or session cookie value (SPEC §7)', async () => {

@@ -17,7 +17,7 @@
 // for three.
 import type { Redis } from 'ioredis';
 import Provider, { type Adapter, type AdapterPayload } from 'oidc-provider';
-import { indexFields, sealPayload, storageKey, unsealPayload } from './stored-payload.js';
+import { indexFields, sealPayload, storageKey, storedLifetime, unsealPayload } from './stored-payload.js';
 
 /** The key layout above: a payload, and the pointer from a (hashed) uid or user code to it. */
 const payloadKey = (model: string, id: string) => `${model}:${storageKey(id)}`;
@@ -156,7 +156,7 @@ export class RedisAdapter implements Adapter {
     if (index.userCode) pointers.push(pointerKey(this.model, 'userCode', index.userCode));
     for (const written of [key, ...pointers]) dropPrefetched(written);
     const fields = ['payload', JSON.stringify(sealPayload(this.model, id, payload)), ...this.#relatedKeys(payload)];
-    await this.redis.passerelleUpsert(1 + sets.length + pointers.length, key, ...sets, ...pointers, expiresIn ?? 0, sets.length, key, ...fields);
+    await this.redis.passerelleUpsert(1 + sets.length + pointers.length, key, ...sets, ...pointers, storedLifetime(expiresIn) ?? 0, sets.length, key, ...fields);
   }
 
   async find(id: string): Promise<AdapterPayload | undefined> {

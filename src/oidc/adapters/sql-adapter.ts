@@ -3,7 +3,7 @@
 // request goes through it, so it uses prepared statements on the driver, not Prisma.
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import { asDate, type DirectSql } from '../../storage/direct-sql.js';
-import { indexFields, sealPayload, storageKey, unsealPayload } from './stored-payload.js';
+import { indexFields, sealPayload, storageKey, storedLifetime, unsealPayload } from './stored-payload.js';
 
 const UPSERT = `INSERT INTO "OidcPayload" ("type", "id", "payload", "grantId", "userCode", "uid", "accountId", "expiresAt")
   VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -24,10 +24,11 @@ export class SqlAdapter implements Adapter {
 
   async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
     const index = indexFields(payload);
+    const lifetime = storedLifetime(expiresIn);
     await this.sql.run(UPSERT, [
       this.model, storageKey(id), JSON.stringify(sealPayload(this.model, id, payload)),
       index.grantId, index.userCode, index.uid, index.accountId,
-      expiresIn ? new Date(this.now().getTime() + expiresIn * 1000) : null,
+      lifetime ? new Date(this.now().getTime() + lifetime * 1000) : null,
     ]);
   }
 

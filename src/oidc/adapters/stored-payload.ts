@@ -7,6 +7,14 @@ import type { AdapterPayload } from 'oidc-provider';
 /** 256-bit random identifiers do not need a slow hash: SHA-256 resists preimage search. */
 export const storageKey = (identifier: string): string => createHash('sha256').update(identifier).digest('base64url');
 
+/**
+ * The lifetime to store, in whole seconds, or undefined for none (oidc-provider passes no
+ * lifetime for clients). oidc-provider hands over what is left of a lifetime, which can reach 0
+ * or less at the last second: that is a lifetime about to end, never "no lifetime".
+ */
+export const storedLifetime = (expiresIn: number | undefined): number | undefined =>
+  expiresIn === undefined ? undefined : Math.max(1, Math.ceil(expiresIn));
+
 /** Removes every copy of a bearer secret from the payload before it is written. */
 export function sealPayload(model: string, id: string, payload: AdapterPayload): AdapterPayload {
   // A grant's id is a reference, not a credential: it stays, so "Mes connexions" can revoke it.
