@@ -36,8 +36,9 @@ export async function recordCpu(pid: number, file: string): Promise<CpuRecording
 function packageOf(frame: string): string | undefined {
   const dependency = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(frame);
   if (dependency && dependency[1] !== 'node') return dependency[1];
-  const ours = /dist\/((?:src|interactions)\/[^ :]+)/.exec(frame) ?? /test\/bench\/([^ :]+)/.exec(frame);
-  if (ours) return `ours:${ours[1]!.replace(/^src\//, '')}`;
+  // Passerelle's build, or its sources as the baselines run them through tsx.
+  const ours = /\/((?:src|interactions)\/[^ :]+)/.exec(frame) ?? /test\/bench\/([^ :]+)/.exec(frame);
+  if (ours) return `ours:${ours[1]!.replace(/^src\//, '').replace(/\.ts$/, '.js')}`;
   const builtin = / (node:[^: ]+)/.exec(frame);
   return builtin?.[1];
 }
@@ -83,20 +84,23 @@ export async function samplesByCategory(files: string[], tid: number): Promise<M
   return counts;
 }
 
-/** Prints µs of event-loop CPU per operation by category, both servers side by side, largest differences first. */
-export function printAttribution(scenario: string, names: [string, string], perOp: [Map<string, number>, Map<string, number>], rows = 15): void {
-  const [ours, theirs] = perOp;
+/**
+ * Prints µs of event-loop CPU per operation by category, the servers side by side (Passerelle
+ * first), largest differences first between Passerelle and the last server (the one that runs
+ * the same library on the same storage, when there is one).
+ */
+export function printAttribution(scenario: string, names: string[], perOp: Array<Map<string, number>>, rows = 15): void {
+  const ours = perOp[0]!;
+  const reference = perOp[perOp.length - 1]!;
   const total = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
-  const categories = [...new Set([...ours.keys(), ...theirs.keys()])]
-    .sort((a, b) => ((ours.get(b) ?? 0) - (theirs.get(b) ?? 0)) - ((ours.get(a) ?? 0) - (theirs.get(a) ?? 0)));
-  const cell = (n: number) => n.toFixed(1).padStart(10);
-  console.log(`\n${scenario}: event-loop CPU per operation, µs (perf, ${FREQUENCY} Hz), largest differences first`);
-  console.log(`${names[0].padStart(10)}${names[1].padStart(10)}${'diff'.padStart(10)}  category`);
-  console.log(`${cell(total(ours))}${cell(total(theirs))}${cell(total(ours) - total(theirs))}  all`);
+  const diff = (category: string) => (ours.get(category) ?? 0) - (reference.get(category) ?? 0);
+  const categories = [...new Set(perOp.flatMap((m) => [...m.keys()]))].sort((a, b) => diff(b) - diff(a));
+  const cell = (n: number) => n.toFixed(1).padStart(11);
+  console.log(`\n${scenario}: event-loop CPU per operation, µs (perf, ${FREQUENCY} Hz), largest differences ${names[0]} − ${names[names.length - 1]} first`);
+  console.log(`${names.map((name) => name.padStart(11)).join('')}${'diff'.padStart(11)}  category`);
+  console.log(`${perOp.map((m) => cell(total(m))).join('')}${cell(total(ours) - total(reference))}  all`);
   for (const category of categories.slice(0, rows)) {
-    const a = ours.get(category) ?? 0;
-    const b = theirs.get(category) ?? 0;
-    console.log(`${cell(a)}${cell(b)}${cell(a - b)}  ${category}`);
+    console.log(`${perOp.map((m) => cell(m.get(category) ?? 0)).join('')}${cell(diff(category))}  ${category}`);
   }
 }
 

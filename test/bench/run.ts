@@ -1,13 +1,19 @@
 // `npm run bench [-- --pg] [-- --duration 10] [-- --slices 5] [-- --only sign-in,refresh] [-- --seed-accounts N] [-- --memory N] [-- --steps N] [-- --cpu-prof DIR] [-- --against DIR] [-- --node-args='...'] [-- --perf]`
-// Passerelle (embedded SQLite, or PostgreSQL + Redis with --pg) and a bare oidc-provider baseline
-// under the same load: 16 concurrent clients per scenario, the two servers taking turns in short
-// slices so that a shared host's drift weighs on both alike. CPU time is read from /proc for each
-// server (plus PostgreSQL and Redis with --pg), so the figures are per CPU-second, the number that
-// holds on a shared machine; "of it pool" is the part spent on libuv's thread pool (argon2 for
-// sign-ins), the rest being the event loop's. A benchmark, never a test: it prints, it does not assert.
+// Passerelle (embedded SQLite, or PostgreSQL + Redis with --pg) and two baselines under the same
+// load: a bare oidc-provider in memory (`baseline`, the issue's reference) and the same bare
+// oidc-provider on Passerelle's storage (`durable`: its adapters on the same backend, the account
+// in the database, its refresh-token rotation; baseline-provider.ts), both on Node's defaults.
+// Passerelle against `durable` is what Passerelle adds (its code, net of its runtime settings);
+// `durable` against `baseline` is what durable, shared storage costs the library itself.
+// 16 concurrent clients per scenario, the servers taking turns in short slices so that a shared
+// host's drift weighs on all alike. CPU time is read from /proc for each server's threads (plus
+// PostgreSQL's and Redis's processes with --pg, for the servers that use them), so the figures are
+// per CPU-second, the number that holds on a shared machine, split between the event loop, the
+// libuv pool (argon2 for sign-ins, RSA signatures), other threads (V8's GC) and the storage's
+// processes. A benchmark, never a test: it prints, it does not assert.
 // `--against DIR` puts another build of Passerelle (a checkout, built, with its node_modules) in
-// the baseline's place, to measure a change under the same interleaving; `--node-args` passes
-// options to Passerelle's node; `--perf` samples both servers' event loops with Linux perf and
+// the baselines' place, to measure a change under the same interleaving; `--node-args` passes
+// options to Passerelle's node; `--perf` samples every server's event loop with Linux perf and
 // prints where each spends its CPU per operation, by package (cpu-attribution.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -17,7 +23,8 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { createAccount } from '../../src/accounts/account.repository.js';
 import { createPasswordHasher } from '../../src/accounts/password-hasher.js';
-import { createDatabase } from '../../src/storage/prisma.js';
+import { applyMigrations } from '../../src/storage/migrations.js';
+import { createDatabase, prepareDatabase } from '../../src/storage/prisma.js';
 import { Browser, hiddenInputsOf } from '../support/browser.js';
 import { freePort } from '../support/test-server.js';
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from '../support/backends.js';
@@ -32,21 +39,13 @@ const wanted = (scenario: string) => !values.only || values.only.split(',').incl
 const DURATION_MS = Number(values.duration) * 1000;
 const CONCURRENCY = Number(values.concurrency);
 const SLICES = Math.max(1, Math.floor(Number(values.slices)) || 1);
-const CLK_TCK = 100;
 const PASSWORD = 'Bench-Password-2026';
 const EMAIL = 'bench@example.nc';
 const client = { client_id: 'bench', client_secret: 'bench-secret-0123456789abcdef0123456789abcdef', redirect_uri: 'http://bench.test/cb' };
-const tsxImport = ['--import', 'tsx'];
 /** `--cpu-prof DIR`: each server writes DIR/<name>.cpuprofile when it stops. */
 const cpuProfile = (name: string) => values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(values['cpu-prof']), '--cpu-prof-name', `${name}.cpuprofile`] : [];
 
 // ---- processes and CPU ------------------------------------------------------------------------
-/** utime + stime of a process or thread, from its `stat` file. */
-function cpuTicks(statFile: string): number {
-  const stat = readFileSync(statFile, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[11]) + Number(fields[12]); // utime + stime
-}
 const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
 function pidsNamed(names: string[]): number[] {
   return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number).filter((pid) => {
@@ -58,16 +57,6 @@ async function heapMb(url: string): Promise<{ used: number; total: number }> {
   const text = await (await fetch(`${url}/metrics`)).text();
   const read = (name: string) => Math.round(Number(new RegExp(`^passerelle_process_nodejs_heap_size_${name}_bytes (\\d+)`, 'm').exec(text)?.[1] ?? 0) / 2 ** 20);
   return { used: read('used'), total: read('total') };
-}
-/** CPU of the server's libuv thread pool, where argon2 hashes: the rest is the event loop's (and GC's). */
-function poolCpuMs(pid: number): number {
-  let ticks = 0;
-  for (const task of readdirSync(`/proc/${pid}/task`)) {
-    try {
-      if (readFileSync(`/proc/${pid}/task/${task}/comm`, 'utf8').trim() === 'libuv-worker') ticks += cpuTicks(`/proc/${pid}/task/${task}/stat`);
-    } catch { /* thread ended */ }
-  }
-  return ticks * (1000 / CLK_TCK);
 }
 /**
  * Nanoseconds on CPU of the server's event loop (main thread), libuv pool and other threads (V8's
@@ -84,7 +73,18 @@ function threadCpuNs(pid: number): { loop: number; pool: number; other: number }
   }
   return cpu;
 }
-const totalCpuMs = (pids: number[]) => pids.reduce((sum, pid) => { try { return sum + cpuTicks(`/proc/${pid}/stat`); } catch { return sum; } }, 0) * (1000 / CLK_TCK);
+const CPU_PARTS = ['loop', 'pool', 'other', 'storage'] as const;
+
+/** Nanoseconds on CPU of whole processes (every thread), from schedstat. */
+function processesCpuNs(pids: number[]): number {
+  let ns = 0;
+  for (const pid of pids) {
+    try {
+      for (const task of readdirSync(`/proc/${pid}/task`)) ns += Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(' ')[0]);
+    } catch { /* process or thread ended */ }
+  }
+  return ns;
+}
 
 async function startProcess(args: string[], env: Record<string, string>, url: string, command = process.execPath, cwd = process.cwd()): Promise<ChildProcess> {
   const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -100,8 +100,11 @@ async function startProcess(args: string[], env: Record<string, string>, url: st
 }
 
 // ---- the load client --------------------------------------------------------------------------
-interface Server { name: string; url: string; pids: () => number[]; mainPid: number }
-interface Result { scenario: string; server: string; ops: number; errors: number; opsPerSec: number; p50: number; p99: number; cpuMsPerOp: number; poolCpuMsPerOp: number; opsPerCpuSecond: number }
+/** A server under load, and the processes of its storage (PostgreSQL's and Redis's, with --pg) whose CPU counts as its own. */
+interface Server { name: string; url: string; mainPid: number; storagePids: () => number[] }
+/** Where an operation's CPU went, ms: the server's event loop, its libuv pool (argon2, RSA signatures), its other threads (V8's GC and compiler, libSQL's), its storage's processes. */
+interface CpuSplit { loop: number; pool: number; other: number; storage: number }
+interface Result { scenario: string; server: string; ops: number; errors: number; opsPerSec: number; p50: number; p99: number; cpuMsPerOp: number; perOp: CpuSplit; opsPerCpuSecond: number }
 
 async function signIn(url: string, offline = false): Promise<{ access: string; refresh?: string }> {
   const browser = new Browser(url);
@@ -129,15 +132,19 @@ async function signIn(url: string, offline = false): Promise<{ access: string; r
 }
 
 /** One server under one scenario: its clients' state, and what the slices run so far added up. */
-interface Load { server: Server; states: unknown[]; latencies: number[]; errors: number; cpuMs: number; poolMs: number; seconds: number; perfFiles: string[] }
+interface Load { server: Server; states: unknown[]; latencies: number[]; errors: number; cpuNs: CpuSplit; seconds: number; perfFiles: string[] }
+
+/** The server's CPU so far, ns, by where it was spent. */
+function cpuNow(server: Server): CpuSplit {
+  return { ...threadCpuNs(server.mainPid), storage: processesCpuNs(server.storagePids()) };
+}
 
 /** Drives `load` for `ms` with its CONCURRENCY clients, adding up operations, latencies and CPU. */
 async function runSlice(load: Load, op: (server: Server, state: unknown) => Promise<unknown>, ms: number): Promise<void> {
   const { server } = load;
   const perfFile = values.perf ? path.join(benchDir, `${server.name}-${randomBytes(4).toString('hex')}.perf`) : undefined;
   const recording = perfFile ? await recordCpu(server.mainPid, perfFile) : undefined;
-  const cpuBefore = totalCpuMs(server.pids());
-  const poolBefore = poolCpuMs(server.mainPid);
+  const before = cpuNow(server);
   const started = performance.now();
   const deadline = started + ms;
   await Promise.all(load.states.map(async (_, worker) => {
@@ -147,8 +154,8 @@ async function runSlice(load: Load, op: (server: Server, state: unknown) => Prom
     }
   }));
   load.seconds += (performance.now() - started) / 1000;
-  load.cpuMs += totalCpuMs(server.pids()) - cpuBefore;
-  load.poolMs += poolCpuMs(server.mainPid) - poolBefore;
+  const after = cpuNow(server);
+  for (const part of CPU_PARTS) load.cpuNs[part] += after[part] - before[part];
   if (recording) {
     await recording.stop();
     load.perfFiles.push(perfFile!);
@@ -156,11 +163,13 @@ async function runSlice(load: Load, op: (server: Server, state: unknown) => Prom
 }
 
 function resultOf(scenario: string, load: Load): Result {
-  const { latencies, cpuMs, poolMs } = load;
+  const { latencies, cpuNs } = load;
   latencies.sort((a, b) => a - b);
   const ops = latencies.length;
   const pct = (p: number) => latencies[Math.min(ops - 1, Math.floor(ops * p))] ?? 0;
-  return { scenario, server: load.server.name, ops, errors: load.errors, opsPerSec: ops / load.seconds, p50: pct(0.5), p99: pct(0.99), cpuMsPerOp: cpuMs / Math.max(ops, 1), poolCpuMsPerOp: poolMs / Math.max(ops, 1), opsPerCpuSecond: ops / Math.max(cpuMs / 1000, 1e-9) };
+  const cpuMs = CPU_PARTS.reduce((sum, part) => sum + cpuNs[part], 0) / 1e6;
+  const perOp = Object.fromEntries(CPU_PARTS.map((part) => [part, cpuNs[part] / 1e6 / Math.max(ops, 1)])) as unknown as CpuSplit;
+  return { scenario, server: load.server.name, ops, errors: load.errors, opsPerSec: ops / load.seconds, p50: pct(0.5), p99: pct(0.99), cpuMsPerOp: cpuMs / Math.max(ops, 1), perOp, opsPerCpuSecond: ops / Math.max(cpuMs / 1000, 1e-9) };
 }
 
 /**
@@ -172,14 +181,14 @@ async function measure(servers: Server[], scenario: string, prepare: (server: Se
   const loads: Load[] = [];
   for (const server of servers) {
     const states = await Promise.all(Array.from({ length: CONCURRENCY }, (_, i) => prepare(server, i)));
-    loads.push({ server, states, latencies: [], errors: 0, cpuMs: 0, poolMs: 0, seconds: 0, perfFiles: [] });
+    loads.push({ server, states, latencies: [], errors: 0, cpuNs: { loop: 0, pool: 0, other: 0, storage: 0 }, seconds: 0, perfFiles: [] });
   }
   for (let slice = 0; slice < SLICES; slice += 1) {
     for (const load of loads) await runSlice(load, op, DURATION_MS / SLICES);
   }
   if (values.perf) {
-    const [ours, theirs] = await Promise.all(loads.map(async (load) => microsPerOp(await samplesByCategory(load.perfFiles, load.server.mainPid), load.latencies.length)));
-    attributions.push(() => printAttribution(scenario, [loads[0]!.server.name, loads[1]!.server.name], [ours!, theirs!]));
+    const perOp = await Promise.all(loads.map(async (load) => microsPerOp(await samplesByCategory(load.perfFiles, load.server.mainPid), load.latencies.length)));
+    attributions.push(() => printAttribution(scenario, loads.map((load) => load.server.name), perOp));
   }
   return loads.map((load) => resultOf(scenario, load));
 }
@@ -278,36 +287,30 @@ const children: ChildProcess[] = [];
 const cleanups: Array<() => Promise<void>> = [async () => rmSync(benchDir, { recursive: true, force: true })];
 process.on('exit', () => { for (const c of children) c.kill('SIGKILL'); });
 
-/** Passerelle as `npm start` runs it, from `dir` (this checkout, or `--against`'s), under `name`. */
-async function startPasserelle(name: string, dir = process.cwd()): Promise<Server> {
-  const port = await freePort();
+/** A database of a server's own (a SQLite file in its folder, or a PostgreSQL schema) and, with --pg, a Redis prefix; dropped at the end. */
+function storageFor(name: string): { work: string; databaseUrl: string; redisPrefix?: string } {
   const work = path.join(benchDir, name);
   mkdirSync(work, { recursive: true });
-  const url = `http://127.0.0.1:${port}`;
-  writeFileSync(path.join(work, 'clients.json'), JSON.stringify([{ client_id: client.client_id, client_secret: client.client_secret, redirect_uris: [client.redirect_uri], grant_types: ['authorization_code', 'refresh_token'], first_party: true }]));
-  let databaseUrl = `file:${path.join(work, 'passerelle.db')}`;
-  const env: Record<string, string> = { NODE_ENV: 'production', PORT: String(port), ISSUER: url, CLIENTS_FILE: path.join(work, 'clients.json'), DATA_DIR: work, LOG_LEVEL: 'warn',
-    CAPTCHA: 'off', SIGNIN_IP_LIMIT: '1000000', COOKIE_KEYS: randomBytes(32).toString('hex'), SMTP_URL: 'smtp://127.0.0.1:9' };
-  if (values.pg) {
-    const schema = `bench_${process.pid}_${name}`;
-    const u = new URL(TEST_DATABASE_URL);
-    u.searchParams.set('schema', schema);
-    databaseUrl = u.toString();
-    Object.assign(env, { REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: `bench-${process.pid}-${name}:` });
-    cleanups.push(async () => {
-      const c = new pg.Client({ connectionString: TEST_DATABASE_URL });
-      await c.connect();
-      await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      await c.end();
-    });
-  }
-  env['DATABASE_URL'] = databaseUrl;
-  // NODE_ENV=production wants an https issuer: the bench serves plain http on loopback.
-  env['NODE_ENV'] = 'test';
-  // What `npm start` runs: the compiled build (`npm run bench` builds it first), with its memory settings.
-  const child = await startProcess(['scripts/start.sh', ...cpuProfile(name), ...(values.perf ? [PERF_NODE_FLAG] : []), ...(values['node-args']?.split(' ').filter(Boolean) ?? [])], env, url, '/bin/sh', dir);
-  children.push(child);
+  if (!values.pg) return { work, databaseUrl: `file:${path.join(work, 'passerelle.db')}` };
+  const schema = `bench_${process.pid}_${name.replace(/\W/g, '_')}`;
+  const url = new URL(TEST_DATABASE_URL);
+  url.searchParams.set('schema', schema);
+  cleanups.push(async () => {
+    const c = new pg.Client({ connectionString: TEST_DATABASE_URL });
+    await c.connect();
+    await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await c.end();
+  });
+  return { work, databaseUrl: url.toString(), redisPrefix: `bench-${process.pid}-${name}:` };
+}
+
+/** The CPU a server's storage spends for it: PostgreSQL's and Redis's processes with --pg (SQLite runs inside the server). */
+const storageProcesses = values.pg ? () => pidsNamed(['postgres', 'redis-server']) : () => [];
+
+/** The bench's account (and `--seed-accounts` more) in a migrated database. */
+async function storeAccounts(databaseUrl: string): Promise<void> {
   const db = createDatabase(databaseUrl);
+  await prepareDatabase(db, databaseUrl);
   const hasher = await createPasswordHasher();
   await createAccount(db, { email: EMAIL, passwordHash: await hasher.hash(PASSWORD), status: 'active', emailVerifiedAt: new Date() });
   const seed = Number(values['seed-accounts'] ?? 0);
@@ -341,26 +344,54 @@ async function startPasserelle(name: string, dir = process.cwd()): Promise<Serve
     console.log(`seeded ${seed} accounts in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   }
   await db.$disconnect();
-  const extra = values.pg ? () => pidsNamed(['postgres', 'redis-server']) : () => [];
-  return { name, url, mainPid: child.pid!, pids: () => [child.pid!, ...extra()] };
 }
 
-async function startBaseline(): Promise<Server> {
+/** Passerelle as `npm start` runs it, from `dir` (this checkout, or `--against`'s), under `name`. */
+async function startPasserelle(name: string, dir = process.cwd()): Promise<Server> {
+  const port = await freePort();
+  const { work, databaseUrl, redisPrefix } = storageFor(name);
+  const url = `http://127.0.0.1:${port}`;
+  writeFileSync(path.join(work, 'clients.json'), JSON.stringify([{ client_id: client.client_id, client_secret: client.client_secret, redirect_uris: [client.redirect_uri], grant_types: ['authorization_code', 'refresh_token'], first_party: true }]));
+  // NODE_ENV=production wants an https issuer: the bench serves plain http on loopback.
+  const env: Record<string, string> = { NODE_ENV: 'test', PORT: String(port), ISSUER: url, CLIENTS_FILE: path.join(work, 'clients.json'), DATA_DIR: work, LOG_LEVEL: 'warn',
+    CAPTCHA: 'off', SIGNIN_IP_LIMIT: '1000000', COOKIE_KEYS: randomBytes(32).toString('hex'), SMTP_URL: 'smtp://127.0.0.1:9', DATABASE_URL: databaseUrl,
+    ...(redisPrefix ? { REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: redisPrefix } : {}) };
+  // What `npm start` runs: the compiled build (`npm run bench` builds it first), with its memory settings.
+  const child = await startProcess(['scripts/start.sh', ...cpuProfile(name), ...(values.perf ? [PERF_NODE_FLAG] : []), ...(values['node-args']?.split(' ').filter(Boolean) ?? [])], env, url, '/bin/sh', dir);
+  children.push(child);
+  await storeAccounts(databaseUrl);
+  return { name, url, mainPid: child.pid!, storagePids: storageProcesses };
+}
+
+/**
+ * A bare oidc-provider (baseline-provider.ts): in memory as `baseline`, or on Passerelle's storage
+ * (same backend as Passerelle's, the account in its database) as `durable`.
+ */
+async function startBaseline(name: 'baseline' | 'durable'): Promise<Server> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = await startProcess([...cpuProfile('baseline'), ...(values.perf ? [PERF_NODE_FLAG] : []), ...tsxImport, 'test/bench/baseline-provider.ts'], { PORT: String(port), BENCH_CLIENT: JSON.stringify(client), BENCH_EMAIL: EMAIL, BENCH_PASSWORD: PASSWORD, NODE_ENV: 'production' }, url);
+  const env: Record<string, string> = { PORT: String(port), BENCH_CLIENT: JSON.stringify(client), BENCH_EMAIL: EMAIL, BENCH_PASSWORD: PASSWORD, NODE_ENV: 'production' };
+  if (name === 'durable') {
+    const { databaseUrl, redisPrefix } = storageFor(name);
+    await applyMigrations(databaseUrl);
+    await storeAccounts(databaseUrl);
+    Object.assign(env, { BENCH_DATABASE_URL: databaseUrl, ...(redisPrefix ? { BENCH_REDIS_URL: TEST_REDIS_URL, BENCH_REDIS_PREFIX: redisPrefix } : {}) });
+  }
+  // Both on Node's defaults: the runtime settings scripts/start.sh gives Passerelle are Passerelle's.
+  const child = await startProcess([...cpuProfile(name), ...(values.perf ? [PERF_NODE_FLAG] : []), '--import', 'tsx', 'test/bench/baseline-provider.ts'], env, url);
   children.push(child);
-  return { name: 'baseline', url, mainPid: child.pid!, pids: () => [child.pid!] };
+  return { name, url, mainPid: child.pid!, storagePids: name === 'durable' ? storageProcesses : () => [] };
 }
 
 // ---- run and report ---------------------------------------------------------------------------
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 try {
   const passerelle = await startPasserelle('passerelle');
-  const baseline = values.against ? await startPasserelle('against', path.resolve(values.against)) : await startBaseline();
-  const results = await runScenarios([passerelle, baseline]);
-  const ours = results.filter((r) => r.server === passerelle.name);
-  const theirs = results.filter((r) => r.server === baseline.name);
+  // --against: another build in the baseline's place, and no other server.
+  const others = values.against ? [await startPasserelle('against', path.resolve(values.against))] : [await startBaseline('baseline'), await startBaseline('durable')];
+  const [baseline, durable] = others as [Server, Server | undefined];
+  const results = await runScenarios([passerelle, ...others]);
+  const of = (server: Server | undefined) => results.filter((r) => r.server === server?.name);
   const memory: Record<string, number> = {};
   const rounds = Number(values.memory ?? 0);
   if (rounds > 0) {
@@ -373,19 +404,23 @@ try {
       memory[`heapTotalMbAfter${rounds * round}SignIns`] = heap.total;
     }
   }
-  console.log(`\nPasserelle (${values.pg ? 'PostgreSQL + Redis' : 'SQLite'}) vs ${values.against ? `the build in ${values.against}` : 'bare oidc-provider'} — ${CONCURRENCY} concurrent, ${values.duration} s per scenario and server in ${SLICES} alternating slices, ${new Date().toISOString()}\n`);
-  console.log(['scenario', 'server', 'ops/s', 'p50 ms', 'p99 ms', 'CPU ms/op', 'of it pool', 'ops/CPU-s', 'errors', 'ratio'].map((h) => h.padStart(11)).join(''));
-  for (const result of ours) {
-    const base = theirs.find((r) => r.scenario === result.scenario)!;
-    for (const row of [result, base]) {
-      console.log([row.scenario, row.server, fmt(row.opsPerSec), fmt(row.p50, 1), fmt(row.p99, 1), fmt(row.cpuMsPerOp, 2), fmt(row.poolCpuMsPerOp, 2), fmt(row.opsPerCpuSecond), String(row.errors),
-        row === result ? `${fmt(result.opsPerCpuSecond / base.opsPerCpuSecond, 2)}x` : ''].map((c) => c.padStart(11)).join(''));
+  console.log(`\nPasserelle (${values.pg ? 'PostgreSQL + Redis' : 'SQLite'}) vs ${values.against ? `the build in ${values.against}` : 'bare oidc-provider: in memory (baseline) and on Passerelle\'s storage (durable)'} — ${CONCURRENCY} concurrent, ${values.duration} s per scenario and server in ${SLICES} alternating slices, ${new Date().toISOString()}`);
+  console.log(`ratio: ops per CPU-second against ${baseline.name}${durable ? '; vs durable: Passerelle against the same library on the same storage, i.e. what Passerelle adds' : ''}\n`);
+  console.log(`CPU ms/op: all of it, then on the event loop, the libuv pool (argon2, RSA), other threads (V8's GC and compiler, libSQL's) and ${values.pg ? 'PostgreSQL and Redis' : 'the storage\'s processes (none: SQLite runs inside the server)'}\n`);
+  console.log(['scenario', 'server', 'ops/s', 'p50 ms', 'p99 ms', 'CPU ms/op', 'loop', 'pool', 'threads', 'storage', 'ops/CPU-s', 'errors', 'ratio', ...(durable ? ['vs durable'] : [])].map((h) => h.padStart(11)).join(''));
+  for (const result of of(passerelle)) {
+    const [base, stored] = [baseline, durable].map((server) => of(server).find((r) => r.scenario === result.scenario));
+    const ratio = (row: Result, to: Result | undefined) => (to ? `${fmt(row.opsPerCpuSecond / to.opsPerCpuSecond, 2)}x` : '');
+    for (const row of [result, base!, ...(stored ? [stored] : [])]) {
+      console.log([row.scenario, row.server, fmt(row.opsPerSec), fmt(row.p50, 1), fmt(row.p99, 1), fmt(row.cpuMsPerOp, 2), ...CPU_PARTS.map((part) => fmt(row.perOp[part], 2)), fmt(row.opsPerCpuSecond), String(row.errors),
+        row === base ? '' : ratio(row, base), row === result ? ratio(row, stored) : ''].map((c) => c.padStart(11)).join(''));
     }
   }
   for (const print of attributions) print();
   if (Object.keys(memory).length) console.log(`\nmemory: ${JSON.stringify(memory)}`);
   if (values.steps) printStepCosts(await stepCosts(passerelle, Number(values.steps)), await stepCosts(baseline, Number(values.steps)));
-  console.log(JSON.stringify({ date: new Date().toISOString(), backend: values.pg ? 'postgresql+redis' : 'sqlite', concurrency: CONCURRENCY, durationSeconds: Number(values.duration), slices: SLICES, passerelle: ours, baseline: theirs, memory }));
+  console.log(JSON.stringify({ date: new Date().toISOString(), backend: values.pg ? 'postgresql+redis' : 'sqlite', concurrency: CONCURRENCY, durationSeconds: Number(values.duration), slices: SLICES,
+    passerelle: of(passerelle), baseline: of(baseline), ...(durable ? { durable: of(durable) } : {}), memory }));
 } finally {
   for (const c of children) c.kill('SIGTERM');
   await Promise.all(children.map((c) => new Promise((resolve) => (c.exitCode !== null ? resolve(null) : c.once('exit', resolve)))));
