@@ -1,9 +1,9 @@
 // buildRequestHandler(deps): discovery and JWKS from memory; oidc-provider's API endpoints
-// through a lean Koa app; everything else through the full one: security headers → health →
-// assets → our pages → oidc-provider.
+// straight to the provider; everything else through Koa: security headers → health → assets →
+// our pages → oidc-provider.
 // The only module in src/ that imports from interactions/.
 import { randomUUID } from 'node:crypto';
-import type { RequestListener } from 'node:http';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import Koa from 'koa';
 import type Provider from 'oidc-provider';
 import mount from 'koa-mount';
@@ -28,50 +28,98 @@ export const userInterface: UserInterface = { pages: providerPages, renderMail }
 /**
  * oidc-provider's machine-to-machine endpoints, called by relying parties, never by a browser:
  * they need no page, form, asset or interaction route, only the provider and what every
- * response carries (request id and log line, metrics, security headers).
+ * response carries. Each path is also its route's name in the metrics, as oidc-provider's router
+ * names it.
  */
 const PROTOCOL_API_PATHS = new Set(['/token', '/token/introspection', '/token/revocation', '/me']);
 
-/** The server's request listener: discovery and JWKS from memory, everything else through Koa. */
+/** The server's request listener: discovery and JWKS from memory, the API to the provider, everything else through Koa. */
 export function buildRequestHandler(deps: Deps): RequestListener {
   const metadata = publicMetadataCache(() => deps.provider);
-  const full = buildApp(deps, metadata.capture).callback();
-  const api = buildApiApp(deps).callback();
-  return metadata.serve((req, res) => (PROTOCOL_API_PATHS.has(req.url?.split('?', 1)[0] ?? '') ? api : full)(req, res), deps.metrics.observeCached);
+  const stamp = responseStamp(deps);
+  const full = buildApp(deps, stamp, metadata.capture).callback();
+  const api = protocolApi(deps, stamp);
+  return metadata.serve((req, res) => {
+    const path = req.url?.split('?', 1)[0] ?? '';
+    return PROTOCOL_API_PATHS.has(path) ? api(req, res, path) : full(req, res);
+  }, deps.metrics.observeCached);
 }
 
-function newApp(deps: Deps): Koa {
+/** What every response carries, stamped on it before anything else writes to it. */
+type ResponseStamp = (res: ServerResponse) => {
+  requestId: string;
+  /** Once the answer is known: its log line and latency sample, under its route's name. */
+  done(method: string, path: string, route: string, status: number): void;
+};
+
+/**
+ * A request id and the security headers on the response; then one log line (method, path, never
+ * the query string, which may hold a token; status and duration) and a latency sample, labelled
+ * by route (never the raw path: no ids, no tokens). Routes log through `ctx.state.log` (see
+ * RequestState).
+ */
+function responseStamp({ log, metrics, config }: Deps): ResponseStamp {
+  const setSecurityHeaders = securityHeaders(config.secureCookies);
+  return (res) => {
+    const requestId = randomUUID();
+    const started = performance.now();
+    res.setHeader('X-Request-Id', requestId);
+    setSecurityHeaders(res);
+    return {
+      requestId,
+      done(method, path, route, status) {
+        const ms = performance.now() - started;
+        if (log.isLevelEnabled('info')) log.info({ requestId, method, path, status, ms: Math.round(ms) }, 'request');
+        metrics.observeRequest(method, route, status, ms / 1000);
+      },
+    };
+  };
+}
+
+/**
+ * The provider's API endpoints, handed to the provider's own Koa callback (looked up per request:
+ * a key rotation swaps the provider without a restart). Going through our Koa app as well would
+ * add a second context and its middleware chain to every token and userinfo call.
+ */
+function protocolApi(deps: Deps, stamp: ResponseStamp) {
+  const callbacks = new WeakMap<Provider, RequestListener>();
+  return (req: IncomingMessage, res: ServerResponse, path: string) => {
+    const provider = deps.provider;
+    let callback = callbacks.get(provider);
+    if (!callback) callbacks.set(provider, callback = provider.callback());
+    const response = stamp(res);
+    res.once('close', () => response.done(req.method ?? 'GET', path, path, res.statusCode));
+    void callback(req, res);
+  };
+}
+
+function newApp(deps: Deps, stamp: ResponseStamp): Koa {
   const app = new Koa();
   app.keys = deps.cookieKeys;
   app.proxy = deps.config.TRUST_PROXY;
   app.silent = true;
   app.on('error', (error: unknown) => deps.log.error({ err: error }, 'request failed'));
-  app.use(everyResponse(deps));
+  app.use(everyResponse(deps.log, stamp));
   return app;
 }
 
-/**
- * What every response through Koa carries, in one middleware (each layer of Koa's chain is one
- * more async frame per request): a request id, the security headers, one log line (method,
- * path, never the query string, which may hold a token; status and duration) and a latency
- * sample. Routes log through `ctx.state.log` (see RequestState).
- */
-function everyResponse({ log, metrics, config }: Deps): Koa.Middleware {
-  const setSecurityHeaders = securityHeaders(config.secureCookies);
+/** What every response carries, in one middleware (each layer of Koa's chain is one more async frame per request). */
+function everyResponse(log: Logger, stamp: ResponseStamp): Koa.Middleware {
   return async (ctx, next) => {
-    const requestId = randomUUID();
-    const started = performance.now();
-    ctx.state = new RequestState(log, requestId);
-    ctx.res.setHeader('X-Request-Id', requestId);
-    setSecurityHeaders(ctx.res);
+    const response = stamp(ctx.res);
+    ctx.state = new RequestState(log, response.requestId);
     try {
       await next();
     } finally {
-      const ms = performance.now() - started;
-      if (log.isLevelEnabled('info')) log.info({ requestId, method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(ms) }, 'request');
-      metrics.observeRequest(ctx, ms / 1000);
+      response.done(ctx.method, ctx.path, routeOf(ctx), ctx.status);
     }
   };
+}
+
+/** A request's route as metrics name it: our router's or oidc-provider's pattern, never the raw path. */
+function routeOf(ctx: Koa.Context): string {
+  const oidcRoute = (ctx as unknown as { oidc?: { route?: string } }).oidc?.route;
+  return (ctx as unknown as { _matchedRoute?: string })._matchedRoute ?? (oidcRoute ? `oidc:${oidcRoute}` : ctx.path.startsWith('/assets/') ? '/assets' : 'other');
 }
 
 /**
@@ -96,16 +144,9 @@ class RequestState {
   }
 }
 
-/** The provider's API endpoints: the provider alone behind what every response carries. */
-function buildApiApp(deps: Deps): Koa {
-  const app = newApp(deps);
-  app.use(liveProvider(deps));
-  return app;
-}
-
-function buildApp(deps: Deps, captureMetadata: Koa.Middleware): Koa {
+function buildApp(deps: Deps, stamp: ResponseStamp, captureMetadata: Koa.Middleware): Koa {
   const { config } = deps;
-  const app = newApp(deps);
+  const app = newApp(deps, stamp);
   // What every page shows.
   app.use((ctx, next) => {
     ctx.state['brand'] = config.BRAND_NAME;

@@ -97,6 +97,10 @@ export async function createDeps(config: Config, ui: UserInterface, overrides: D
     build: (signingKeys) => {
       const provider = createProvider(config, { sql, adapter: adapterFor, signingKeys, cookieKeys, pairwiseSalt, pages: ui.pages });
       provider.on('server_error', (_ctx: unknown, error: unknown) => log.error({ err: error }, 'oidc-provider server error'));
+      // What escapes oidc-provider's own error handling on the API endpoints (app.ts gives them
+      // the provider's callback): logged, instead of Koa's default print to stderr.
+      // (The provider is a Koa application; its typings list only oidc-provider's own events.)
+      (provider as unknown as NodeJS.EventEmitter).on('error', (error: unknown) => log.error({ err: error }, 'request failed'));
       provider.on('grant.success', (ctx: { oidc?: { params?: Record<string, unknown> } }) => metrics.tokenIssued(String(ctx.oidc?.params?.['grant_type'] ?? 'unknown')));
       return provider;
     },
