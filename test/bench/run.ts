@@ -405,7 +405,7 @@ try {
     }
   }
   console.log(`\nPasserelle (${values.pg ? 'PostgreSQL + Redis' : 'SQLite'}) vs ${values.against ? `the build in ${values.against}` : 'bare oidc-provider: in memory (baseline) and on Passerelle\'s storage (durable)'} — ${CONCURRENCY} concurrent, ${values.duration} s per scenario and server in ${SLICES} alternating slices, ${new Date().toISOString()}`);
-  console.log(`ratio: ops per CPU-second against ${baseline.name}${durable ? '; vs durable: Passerelle against the same library on the same storage, i.e. what Passerelle adds' : ''}\n`);
+  console.log(`ratio: ops per CPU-second relative to the ${baseline.name} server${durable ? '; vs durable: Passerelle against the same library on the same storage, i.e. what Passerelle adds' : ''}\n`);
   console.log(`CPU ms/op: all of it, then on the event loop, the libuv pool (argon2, RSA), other threads (V8's GC and compiler, libSQL's) and ${values.pg ? 'PostgreSQL and Redis' : 'the storage\'s processes (none: SQLite runs inside the server)'}\n`);
   console.log(['scenario', 'server', 'ops/s', 'p50 ms', 'p99 ms', 'CPU ms/op', 'loop', 'pool', 'threads', 'storage', 'ops/CPU-s', 'errors', 'ratio', ...(durable ? ['vs durable'] : [])].map((h) => h.padStart(11)).join(''));
   for (const result of of(passerelle)) {
