@@ -39,10 +39,10 @@ export function buildRequestHandler(deps: Deps): RequestListener {
   const stamp = responseStamp(deps);
   const full = buildApp(deps, stamp, metadata.capture).callback();
   const api = protocolApi(deps, stamp);
-  return metadata.serve((req, res) => {
-    const path = req.url?.split('?', 1)[0] ?? '';
-    return PROTOCOL_API_PATHS.has(path) ? api(req, res, path) : full(req, res);
-  }, deps.metrics.observeCached);
+  return metadata.serve(
+    (req, res, path) => (PROTOCOL_API_PATHS.has(path) ? api(req, res, path) : void full(req, res)),
+    (route, seconds) => deps.metrics.observeRequest('GET', route, 200, seconds),
+  );
 }
 
 /** What every response carries, stamped on it before anything else writes to it. */

@@ -24,8 +24,8 @@ interface StoredDocument {
 export interface PublicMetadataCache {
   /** Koa middleware that keeps oidc-provider's first 200 answer for each document. */
   capture: (ctx: Context, next: Next) => Promise<void>;
-  /** Wraps the Koa callback: answers cached documents, hands everything else to Koa. */
-  serve(koa: RequestListener, onServed: (route: string, seconds: number) => void): RequestListener;
+  /** Wraps the rest of the server: answers cached documents, hands everything else on with the request's path. */
+  serve(rest: (req: IncomingMessage, res: ServerResponse, path: string) => void, onServed: (route: string, seconds: number) => void): RequestListener;
 }
 
 /** `current` is read per request: a rebuilt provider starts with an empty cache. */
@@ -61,10 +61,10 @@ export function publicMetadataCache(current: () => Provider): PublicMetadataCach
       const documents = stored.get(provider) ?? new Map<string, StoredDocument>();
       stored.set(provider, documents.set(ctx.path, { body, etag, headers }));
     },
-    serve(koa, onServed) {
+    serve(rest, onServed) {
       return (req, res) => {
+        const path = req.url?.split('?', 1)[0] ?? '';
         if (req.method === 'GET' || req.method === 'HEAD') {
-          const path = req.url?.split('?', 1)[0] ?? '';
           const document = PUBLIC_DOCUMENTS.has(path) && stored.get(current())?.get(path);
           if (document) {
             const started = performance.now();
@@ -73,7 +73,7 @@ export function publicMetadataCache(current: () => Provider): PublicMetadataCach
             return;
           }
         }
-        void koa(req, res);
+        rest(req, res, path);
       };
     },
   };

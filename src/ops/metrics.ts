@@ -12,8 +12,6 @@ export interface Metrics {
   tokenIssued(grantType: string): void;
   /** Times a request, labelled by route (never the raw path: no ids, no tokens) and status class. */
   observeRequest(method: string, route: string, status: number, seconds: number): void;
-  /** Times a request answered from memory, before Koa (discovery, JWKS). */
-  observeCached(route: string, seconds: number): void;
 }
 
 export function createMetrics(): Metrics {
@@ -54,7 +52,6 @@ export function createMetrics(): Metrics {
     registry,
     observeAudit: (type) => counted[type]?.(),
     tokenIssued: (grantType) => tokens.inc({ grant_type: grantType }),
-    observeCached: (route, seconds) => observe('GET', route, '2xx', seconds),
     observeRequest: (method, route, status, seconds) => observe(method, route, `${Math.floor(status / 100)}xx`, seconds),
   };
 }
