@@ -30,7 +30,7 @@ interface Storage {
   /** The account id if the email and password match. */
   signIn(email: string, password: string): Promise<string | undefined>;
   /** The account's claims, or undefined for an unknown id. */
-  claims(id: string): Promise<Record<string, unknown> | undefined>;
+  claims(id: string): Promise<({ sub: string } & Record<string, unknown>) | undefined>;
   configuration: Partial<Configuration>;
 }
 
@@ -74,7 +74,7 @@ const provider = new Provider(issuer, {
   claims: { openid: ['sub'], email: ['email', 'email_verified'] },
   async findAccount(_ctx, id) {
     const claims = await storage.claims(id);
-    return claims && { accountId: id, claims: () => ({ ...claims, sub: id }) };
+    return claims && { accountId: id, claims: () => claims };
   },
   interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
   async loadExistingGrant(ctx) {

@@ -66,7 +66,7 @@ function threadCpuNs(pid: number): { loop: number; pool: number; other: number }
   const cpu = { loop: 0, pool: 0, other: 0 };
   for (const task of readdirSync(`/proc/${pid}/task`)) {
     try {
-      const ns = Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(' ')[0]);
+      const ns = taskCpuNs(pid, task);
       const kind = Number(task) === pid ? 'loop' : readFileSync(`/proc/${pid}/task/${task}/comm`, 'utf8').trim() === 'libuv-worker' ? 'pool' : 'other';
       cpu[kind] += ns;
     } catch { /* thread ended */ }
@@ -75,12 +75,15 @@ function threadCpuNs(pid: number): { loop: number; pool: number; other: number }
 }
 const CPU_PARTS = ['loop', 'pool', 'other', 'storage'] as const;
 
-/** Nanoseconds on CPU of whole processes (every thread), from schedstat. */
+/** Nanoseconds on CPU of one thread, from its schedstat. */
+const taskCpuNs = (pid: number, task: string) => Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(' ')[0]);
+
+/** Nanoseconds on CPU of whole processes (every thread). */
 function processesCpuNs(pids: number[]): number {
   let ns = 0;
   for (const pid of pids) {
     try {
-      for (const task of readdirSync(`/proc/${pid}/task`)) ns += Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(' ')[0]);
+      for (const task of readdirSync(`/proc/${pid}/task`)) ns += taskCpuNs(pid, task);
     } catch { /* process or thread ended */ }
   }
   return ns;
@@ -307,10 +310,9 @@ function storageFor(name: string): { work: string; databaseUrl: string; redisPre
 /** The CPU a server's storage spends for it: PostgreSQL's and Redis's processes with --pg (SQLite runs inside the server). */
 const storageProcesses = values.pg ? () => pidsNamed(['postgres', 'redis-server']) : () => [];
 
-/** The bench's account (and `--seed-accounts` more) in a migrated database. */
+/** The bench's account (and `--seed-accounts` more) in a migrated, prepared database. */
 async function storeAccounts(databaseUrl: string): Promise<void> {
   const db = createDatabase(databaseUrl);
-  await prepareDatabase(db, databaseUrl);
   const hasher = await createPasswordHasher();
   await createAccount(db, { email: EMAIL, passwordHash: await hasher.hash(PASSWORD), status: 'active', emailVerifiedAt: new Date() });
   const seed = Number(values['seed-accounts'] ?? 0);
@@ -373,7 +375,11 @@ async function startBaseline(name: 'baseline' | 'durable'): Promise<Server> {
   const env: Record<string, string> = { PORT: String(port), BENCH_CLIENT: JSON.stringify(client), BENCH_EMAIL: EMAIL, BENCH_PASSWORD: PASSWORD, NODE_ENV: 'production' };
   if (name === 'durable') {
     const { databaseUrl, redisPrefix } = storageFor(name);
+    // What Passerelle's start does to its own database: migrations, and SQLite's WAL mode.
     await applyMigrations(databaseUrl);
+    const db = createDatabase(databaseUrl);
+    await prepareDatabase(db, databaseUrl);
+    await db.$disconnect();
     await storeAccounts(databaseUrl);
     Object.assign(env, { BENCH_DATABASE_URL: databaseUrl, ...(redisPrefix ? { BENCH_REDIS_URL: TEST_REDIS_URL, BENCH_REDIS_PREFIX: redisPrefix } : {}) });
   }
@@ -408,12 +414,12 @@ try {
   console.log(`ratio: ops per CPU-second relative to the ${baseline.name} server${durable ? '; vs durable: Passerelle against the same library on the same storage, i.e. what Passerelle adds' : ''}\n`);
   console.log(`CPU ms/op: all of it, then on the event loop, the libuv pool (argon2, RSA), other threads (V8's GC and compiler, libSQL's) and ${values.pg ? 'PostgreSQL and Redis' : 'the storage\'s processes (none: SQLite runs inside the server)'}\n`);
   console.log(['scenario', 'server', 'ops/s', 'p50 ms', 'p99 ms', 'CPU ms/op', 'loop', 'pool', 'threads', 'storage', 'ops/CPU-s', 'errors', 'ratio', ...(durable ? ['vs durable'] : [])].map((h) => h.padStart(11)).join(''));
+  const ratio = (row: Result, to: Result) => `${fmt(row.opsPerCpuSecond / to.opsPerCpuSecond, 2)}x`;
   for (const result of of(passerelle)) {
     const [base, stored] = [baseline, durable].map((server) => of(server).find((r) => r.scenario === result.scenario));
-    const ratio = (row: Result, to: Result | undefined) => (to ? `${fmt(row.opsPerCpuSecond / to.opsPerCpuSecond, 2)}x` : '');
     for (const row of [result, base!, ...(stored ? [stored] : [])]) {
       console.log([row.scenario, row.server, fmt(row.opsPerSec), fmt(row.p50, 1), fmt(row.p99, 1), fmt(row.cpuMsPerOp, 2), ...CPU_PARTS.map((part) => fmt(row.perOp[part], 2)), fmt(row.opsPerCpuSecond), String(row.errors),
-        row === base ? '' : ratio(row, base), row === result ? ratio(row, stored) : ''].map((c) => c.padStart(11)).join(''));
+        row === base ? '' : ratio(row, base!), ...(stored ? [row === result ? ratio(row, stored) : ''] : [])].map((c) => c.padStart(11)).join(''));
     }
   }
   for (const print of attributions) print();
