@@ -79,6 +79,29 @@ describe.each(backends)('client cache on %s', (backend) => {
     expect((await cached.find(id))?.['client_name']).toBe('new');
   });
 
+  test('a cached client serialises to a fingerprint of its content: oidc-provider hashes that, and builds a new Client when the content changes', async () => {
+    const { cached } = localCache();
+    const id = `fingerprint-${backend}`;
+    await direct().upsert(id, { ...client('first'), client_id: id });
+    const [a, b] = [await cached.find(id), await cached.find(id)];
+    expect(JSON.stringify(a)).toBe(JSON.stringify(b));
+    expect(JSON.stringify(a)).toMatch(/^"client [\w-]{43}"$/);
+    // The fingerprint is inherited: the client's own properties are its stored ones only.
+    expect(Object.keys(a!).sort()).toEqual(Object.keys({ ...client('first'), client_id: id }).sort());
+    await cached.upsert(id, { ...client('second'), client_id: id });
+    expect(JSON.stringify(await cached.find(id))).not.toBe(JSON.stringify(a));
+
+    // Through the running provider (its own cache): one Client per content.
+    const { Client } = suite.server.deps.provider;
+    await suite.server.deps.clients.upsert(id, { ...client('third'), client_id: id, token_endpoint_auth_method: 'none' });
+    const third = await Client.find(id);
+    expect(await Client.find(id)).toBe(third);
+    await suite.server.deps.clients.upsert(id, { ...client('fourth'), client_id: id, token_endpoint_auth_method: 'none' });
+    const fourth = await Client.find(id);
+    expect(fourth).not.toBe(third);
+    expect(fourth?.clientName).toBe('fourth');
+  });
+
   if (backend === 'postgresql+redis') {
     test('with Redis, a change announced by one instance drops the copy of another', async () => {
       const { REDIS_URL, REDIS_PREFIX } = suite.storage.env as Record<string, string>;
