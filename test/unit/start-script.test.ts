@@ -1,0 +1,41 @@
+// scripts/start.sh, what `npm start` and the container run: the runtime settings it gives node
+// are ones this node accepts (a misspelt or retired flag stops the service before it starts),
+// and an operator's environment overrides them. Node evaluates `-p` instead of the service.
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, test } from '@jest/globals';
+
+const run = promisify(execFile);
+const root = path.resolve(import.meta.dirname, '../..');
+
+/** What node ran with under start.sh, and the settings it reports. */
+async function startWith(env: Record<string, string> = {}) {
+  const probe = 'JSON.stringify({ execArgv: process.execArgv, limitMb: require("v8").getHeapStatistics().heap_size_limit / 2 ** 20, tunables: process.env.GLIBC_TUNABLES })';
+  const { stdout } = await run('sh', ['scripts/start.sh', '-p', probe], {
+    cwd: root,
+    // The node that runs the tests (22+), first on PATH as in `npm start`.
+    env: { PATH: `${path.dirname(process.execPath)}:${process.env['PATH'] ?? ''}`, ...env },
+  });
+  return JSON.parse(stdout) as { execArgv: string[]; limitMb: number; tunables: string };
+}
+
+describe('scripts/start.sh', () => {
+  test('happy path: node starts with the memory and collection settings by default', async () => {
+    const { execArgv, limitMb, tunables } = await startWith();
+    expect(execArgv).toEqual(expect.arrayContaining(['--max-old-space-size=256', '--heap-growing-percent=60']));
+    expect(limitMb).toBeLessThan(512); // the cap took effect (V8 adds the young generation to it)
+    expect(tunables).toBe('glibc.malloc.arena_max=1:glibc.malloc.hugetlb=1');
+  });
+
+  test('the operator\'s environment wins', async () => {
+    const { execArgv, limitMb, tunables } = await startWith({ MAX_OLD_SPACE_MB: '1024', HEAP_GROWING_PERCENT: '100', GLIBC_TUNABLES: '' });
+    expect(execArgv).toEqual(expect.arrayContaining(['--max-old-space-size=1024', '--heap-growing-percent=100']));
+    expect(limitMb).toBeGreaterThan(1000);
+    expect(tunables).toBe('');
+  });
+
+  test('sad path: a setting node does not accept stops the start with node\'s message', async () => {
+    await expect(startWith({ HEAP_GROWING_PERCENT: 'lots' })).rejects.toMatchObject({ stderr: expect.stringMatching(/heap-growing-percent/) });
+  });
+});
