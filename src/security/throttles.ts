@@ -32,12 +32,13 @@ export interface Throttles {
   captchaSolutions: Throttle;
 }
 
-/** The library's own check: used up when the key's live window has no points left. */
-function limiterExhausted(limiter: RateLimiterAbstract): (key: string) => Promise<boolean> {
-  return async (key) => {
-    const state = await limiter.get(key);
-    return state !== null && state.remainingPoints <= 0;
-  };
+/**
+ * The Redis store's `exhausted`: one GET of the count RateLimiterRedis keeps (key
+ * `<prefix>:<key>`, consumed points, expiring with its window). The library's `get` sends a
+ * MULTI of GET and PTTL, for a remaining time the check does not need, on every sign-in.
+ */
+function exhaustedInRedis(redis: Redis, limiter: RateLimiterAbstract): (key: string) => Promise<boolean> {
+  return async (key) => Number(await redis.get(limiter.getKey(key))) >= limiter.points;
 }
 
 function throttleOver(limiter: RateLimiterAbstract, exhausted: (key: string) => Promise<boolean>): Throttle {
@@ -76,7 +77,7 @@ export function createThrottles(db: Database, sql: DirectSql, redis: Redis | und
   const make = (keyPrefix: string, points: number, duration: number) => {
     if (redis) {
       const limiter = new RateLimiterRedis({ storeClient: redis, keyPrefix: `throttle:${keyPrefix}`, points, duration });
-      return throttleOver(limiter, limiterExhausted(limiter));
+      return throttleOver(limiter, exhaustedInRedis(redis, limiter));
     }
     const limiter = new RateLimiterPrisma({ storeClient: db, tableName: 'rateLimit', keyPrefix, points, duration });
     return throttleOver(limiter, exhaustedInDatabase(sql, limiter));

@@ -5,12 +5,14 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import Libsql from 'libsql';
 import { createAccount, findAccountByEmail, findAccountById, findAccountClaims, recordSignIn } from '../../src/accounts/account.repository.js';
 import { createAuditLog } from '../../src/audit/audit-log.js';
+import type { Redis } from 'ioredis';
 import { createThrottles, DEFAULT_LIMITS } from '../../src/security/throttles.js';
 import { SqlAdapter } from '../../src/oidc/adapters/sql-adapter.js';
 import { storageKey } from '../../src/oidc/adapters/stored-payload.js';
 import { openDirectSql, type DirectSql } from '../../src/storage/direct-sql.js';
 import { sqliteFilePath } from '../../src/storage/database-url.js';
 import { applyMigrations } from '../../src/storage/migrations.js';
+import { createRedis } from '../../src/storage/redis.js';
 import { createDatabase, prepareDatabase, type Database } from '../../src/storage/prisma.js';
 import { availableBackends } from '../support/backends.js';
 import { createTestStorage, type TestStorage } from '../support/test-server.js';
@@ -111,8 +113,9 @@ describe.each(backends)('direct statements beside Prisma on %s', (backend) => {
     expect(observed).toEqual(['sign_in.succeeded', 'sign_in.failed']);
   });
 
-  test('the sign-in throttle\'s check reads the counts rate-limiter-flexible keeps in the database', async () => {
-    const throttles = createThrottles(db, sql, undefined, { ...DEFAULT_LIMITS, signInFailuresPerIp: 3 });
+  /** The sign-in throttle's check against the counts rate-limiter-flexible keeps, with `endWindow` closing a key's window early. */
+  async function checkSignInThrottle(redis: Redis | undefined, endWindow: (key: string) => Promise<void>) {
+    const throttles = createThrottles(db, sql, redis, { ...DEFAULT_LIMITS, signInFailuresPerIp: 3 });
     const throttle = throttles.signInFailuresPerIp;
     for (let failure = 1; failure <= 3; failure += 1) {
       expect(await throttle.exhausted('198.51.100.7')).toBe(false);
@@ -122,12 +125,32 @@ describe.each(backends)('direct statements beside Prisma on %s', (backend) => {
     expect(await throttle.hit('198.51.100.7')).toBe(false);
     expect(await throttle.exhausted('198.51.100.8')).toBe(false);
     // A window that has ended counts no more, whatever its points.
-    await db.rateLimit.update({ where: { key: 'signin-ip:198.51.100.7' }, data: { expire: new Date(Date.now() - 1000) } });
+    await endWindow('signin-ip:198.51.100.7');
     expect(await throttle.exhausted('198.51.100.7')).toBe(false);
     await throttle.hit('198.51.100.9'); await throttle.hit('198.51.100.9'); await throttle.hit('198.51.100.9');
     await throttle.reset('198.51.100.9');
     expect(await throttle.exhausted('198.51.100.9')).toBe(false);
+  }
+
+  test('the sign-in throttle\'s check reads the counts rate-limiter-flexible keeps in the database', async () => {
+    await checkSignInThrottle(undefined, async (key) => {
+      await db.rateLimit.update({ where: { key }, data: { expire: new Date(Date.now() - 1000) } });
+    });
   });
+
+  if (backend === 'postgresql') {
+    test('the sign-in throttle\'s check reads the counts rate-limiter-flexible keeps in Redis', async () => {
+      const redis = createRedis(storage.env['REDIS_URL']!, storage.env['REDIS_PREFIX']!);
+      try {
+        await checkSignInThrottle(redis, async (key) => {
+          await redis.pexpire(`throttle:${key}`, 1);
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        });
+      } finally {
+        await redis.quit();
+      }
+    });
+  }
 
   if (backend === 'sqlite') {
     test('a write that finds the file locked waits for it, with the event loop free', async () => {
