@@ -1,4 +1,4 @@
-// `npm run bench [-- --pg] [-- --duration 10] [-- --slices 5] [-- --only sign-in,refresh] [-- --seed-accounts N] [-- --memory N] [-- --steps N] [-- --cpu-prof DIR] [-- --against DIR] [-- --node-args='...'] [-- --perf]`
+// `npm run bench [-- --pg] [-- --duration 10] [-- --slices 5] [-- --warm-up 1] [-- --only sign-in,refresh] [-- --seed-accounts N] [-- --memory N] [-- --steps N] [-- --cpu-prof DIR] [-- --against DIR] [-- --node-args='...'] [-- --perf]`
 // Passerelle (embedded SQLite, or PostgreSQL + Redis with --pg) and two baselines under the same
 // load: a bare oidc-provider in memory (`baseline`, the issue's reference) and the same bare
 // oidc-provider on Passerelle's storage (`durable`: its adapters on the same backend, the account
@@ -31,7 +31,7 @@ import { TEST_DATABASE_URL, TEST_REDIS_URL } from '../support/backends.js';
 import { microsPerOp, PERF_NODE_FLAG, printAttribution, recordCpu, samplesByCategory } from './cpu-attribution.js';
 
 const { values } = parseArgs({ options: {
-  pg: { type: 'boolean' }, duration: { type: 'string', default: '10' }, slices: { type: 'string', default: '5' }, concurrency: { type: 'string', default: '16' },
+  pg: { type: 'boolean' }, duration: { type: 'string', default: '10' }, slices: { type: 'string', default: '5' }, concurrency: { type: 'string', default: '16' }, 'warm-up': { type: 'string', default: '1' },
   'seed-accounts': { type: 'string' }, memory: { type: 'string' }, only: { type: 'string' }, 'cpu-prof': { type: 'string' },
   steps: { type: 'string' }, against: { type: 'string' }, 'node-args': { type: 'string' }, perf: { type: 'boolean' },
 } });
@@ -39,6 +39,7 @@ const wanted = (scenario: string) => !values.only || values.only.split(',').incl
 const DURATION_MS = Number(values.duration) * 1000;
 const CONCURRENCY = Number(values.concurrency);
 const SLICES = Math.max(1, Math.floor(Number(values.slices)) || 1);
+const WARM_UP_MS = Math.max(0, Number(values['warm-up']) || 0) * 1000;
 const PASSWORD = 'Bench-Password-2026';
 const EMAIL = 'bench@example.nc';
 const client = { client_id: 'bench', client_secret: 'bench-secret-0123456789abcdef0123456789abcdef', redirect_uri: 'http://bench.test/cb' };
@@ -142,20 +143,27 @@ function cpuNow(server: Server): CpuSplit {
   return { ...threadCpuNs(server.mainPid), storage: processesCpuNs(server.storagePids()) };
 }
 
-/** Drives `load` for `ms` with its CONCURRENCY clients, adding up operations, latencies and CPU. */
-async function runSlice(load: Load, op: (server: Server, state: unknown) => Promise<unknown>, ms: number): Promise<void> {
+type Operation = (server: Server, state: unknown) => Promise<unknown>;
+
+/** Runs `op` for `ms` with each of `load`'s CONCURRENCY clients, passing each latency (ms) or failure on. */
+async function drive(load: Load, op: Operation, ms: number, done: (latency: number) => void, failed: () => void): Promise<void> {
+  const deadline = performance.now() + ms;
+  await Promise.all(load.states.map(async (_, worker) => {
+    while (performance.now() < deadline) {
+      const t0 = performance.now();
+      try { load.states[worker] = (await op(load.server, load.states[worker])) ?? load.states[worker]; done(performance.now() - t0); } catch { failed(); }
+    }
+  }));
+}
+
+/** Drives `load` for `ms`, adding up operations, latencies and CPU. */
+async function runSlice(load: Load, op: Operation, ms: number): Promise<void> {
   const { server } = load;
   const perfFile = values.perf ? path.join(benchDir, `${server.name}-${randomBytes(4).toString('hex')}.perf`) : undefined;
   const recording = perfFile ? await recordCpu(server.mainPid, perfFile) : undefined;
   const before = cpuNow(server);
   const started = performance.now();
-  const deadline = started + ms;
-  await Promise.all(load.states.map(async (_, worker) => {
-    while (performance.now() < deadline) {
-      const t0 = performance.now();
-      try { load.states[worker] = (await op(server, load.states[worker])) ?? load.states[worker]; load.latencies.push(performance.now() - t0); } catch { load.errors += 1; }
-    }
-  }));
+  await drive(load, op, ms, (latency) => load.latencies.push(latency), () => { load.errors += 1; });
   load.seconds += (performance.now() - started) / 1000;
   const after = cpuNow(server);
   for (const part of CPU_PARTS) load.cpuNs[part] += after[part] - before[part];
@@ -180,12 +188,15 @@ function resultOf(scenario: string, load: Load): Result {
  * for each): a shared host's speed drifts by tens of percent over minutes, and alternating puts
  * both servers under the same drift, so their ratio holds where a run of each in turn would not.
  */
-async function measure(servers: Server[], scenario: string, prepare: (server: Server, worker: number) => Promise<unknown>, op: (server: Server, state: unknown) => Promise<unknown>): Promise<Result[]> {
+async function measure(servers: Server[], scenario: string, prepare: (server: Server, worker: number) => Promise<unknown>, op: Operation): Promise<Result[]> {
   const loads: Load[] = [];
   for (const server of servers) {
     const states = await Promise.all(Array.from({ length: CONCURRENCY }, (_, i) => prepare(server, i)));
     loads.push({ server, states, latencies: [], errors: 0, cpuNs: { loop: 0, pool: 0, other: 0, storage: 0 }, seconds: 0, perfFiles: [] });
   }
+  // Unmeasured first: what each server does once (code compiled on first use, templates read,
+  // caches filled) would otherwise land in its first slice, and weigh more on the larger server.
+  for (const load of loads) await drive(load, op, WARM_UP_MS, () => {}, () => {});
   for (let slice = 0; slice < SLICES; slice += 1) {
     for (const load of loads) await runSlice(load, op, DURATION_MS / SLICES);
   }
