@@ -24,7 +24,7 @@ import pg from 'pg';
 import { createAccount } from '../../src/accounts/account.repository.js';
 import { createPasswordHasher } from '../../src/accounts/password-hasher.js';
 import { applyMigrations } from '../../src/storage/migrations.js';
-import { createDatabase, prepareDatabase } from '../../src/storage/prisma.js';
+import { createDatabase, prepareDatabase, type Database } from '../../src/storage/prisma.js';
 import { Browser, hiddenInputsOf } from '../support/browser.js';
 import { freePort } from '../support/test-server.js';
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from '../support/backends.js';
@@ -184,9 +184,9 @@ function resultOf(scenario: string, load: Load): Result {
 }
 
 /**
- * Both servers under one scenario, in alternating slices (SLICES per server, DURATION_MS in all
+ * Every server under one scenario, in alternating slices (SLICES per server, DURATION_MS in all
  * for each): a shared host's speed drifts by tens of percent over minutes, and alternating puts
- * both servers under the same drift, so their ratio holds where a run of each in turn would not.
+ * every server under the same drift, so their ratios hold where a run of each in turn would not.
  */
 async function measure(servers: Server[], scenario: string, prepare: (server: Server, worker: number) => Promise<unknown>, op: Operation): Promise<Result[]> {
   const loads: Load[] = [];
@@ -321,15 +321,21 @@ function storageFor(name: string): { work: string; databaseUrl: string; redisPre
 /** The CPU a server's storage spends for it: PostgreSQL's and Redis's processes with --pg (SQLite runs inside the server). */
 const storageProcesses = values.pg ? () => pidsNamed(['postgres', 'redis-server']) : () => [];
 
-/** The bench's account (and `--seed-accounts` more) in a migrated, prepared database. */
-async function storeAccounts(databaseUrl: string): Promise<void> {
-  const db = createDatabase(databaseUrl);
+/** The stored hashes of the bench's account and of the seeded ones: the same in every server's database, made once. */
+let accountHashes: Promise<{ bench: string; seeded: string }> | undefined;
+const hashesOfAccounts = () => accountHashes ??= (async () => {
   const hasher = await createPasswordHasher();
-  await createAccount(db, { email: EMAIL, passwordHash: await hasher.hash(PASSWORD), status: 'active', emailVerifiedAt: new Date() });
+  return { bench: await hasher.hash(PASSWORD), seeded: await hasher.hash('Seeded-Password-2026') };
+})();
+
+/** The bench's account (and `--seed-accounts` more) in `db`, migrated and prepared. */
+async function storeAccounts(db: Database, databaseUrl: string): Promise<void> {
+  const hashes = await hashesOfAccounts();
+  await createAccount(db, { email: EMAIL, passwordHash: hashes.bench, status: 'active', emailVerifiedAt: new Date() });
   const seed = Number(values['seed-accounts'] ?? 0);
   if (seed > 0) {
     const started = performance.now();
-    const hash = await hasher.hash('Seeded-Password-2026');
+    const hash = hashes.seeded;
     const BATCH = 20_000;
     if (values.pg) {
       // PostgreSQL: one INSERT … SELECT unnest(…) per 20,000 rows, then statistics, so the run
@@ -356,7 +362,16 @@ async function storeAccounts(databaseUrl: string): Promise<void> {
     }
     console.log(`seeded ${seed} accounts in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   }
-  await db.$disconnect();
+}
+
+/** Opens the server's database with Prisma for `use`, and closes it. */
+async function withDatabase(databaseUrl: string, use: (db: Database) => Promise<void>): Promise<void> {
+  const db = createDatabase(databaseUrl);
+  try {
+    await use(db);
+  } finally {
+    await db.$disconnect();
+  }
 }
 
 /** Passerelle as `npm start` runs it, from `dir` (this checkout, or `--against`'s), under `name`. */
@@ -372,7 +387,7 @@ async function startPasserelle(name: string, dir = process.cwd()): Promise<Serve
   // What `npm start` runs: the compiled build (`npm run bench` builds it first), with its memory settings.
   const child = await startProcess(['scripts/start.sh', ...cpuProfile(name), ...(values.perf ? [PERF_NODE_FLAG] : []), ...(values['node-args']?.split(' ').filter(Boolean) ?? [])], env, url, '/bin/sh', dir);
   children.push(child);
-  await storeAccounts(databaseUrl);
+  await withDatabase(databaseUrl, (db) => storeAccounts(db, databaseUrl));
   return { name, url, mainPid: child.pid!, storagePids: storageProcesses };
 }
 
@@ -388,10 +403,10 @@ async function startBaseline(name: 'baseline' | 'durable'): Promise<Server> {
     const { databaseUrl, redisPrefix } = storageFor(name);
     // What Passerelle's start does to its own database: migrations, and SQLite's WAL mode.
     await applyMigrations(databaseUrl);
-    const db = createDatabase(databaseUrl);
-    await prepareDatabase(db, databaseUrl);
-    await db.$disconnect();
-    await storeAccounts(databaseUrl);
+    await withDatabase(databaseUrl, async (db) => {
+      await prepareDatabase(db, databaseUrl);
+      await storeAccounts(db, databaseUrl);
+    });
     Object.assign(env, { BENCH_DATABASE_URL: databaseUrl, ...(redisPrefix ? { BENCH_REDIS_URL: TEST_REDIS_URL, BENCH_REDIS_PREFIX: redisPrefix } : {}) });
   }
   // Both on Node's defaults: the runtime settings scripts/start.sh gives Passerelle are Passerelle's.
