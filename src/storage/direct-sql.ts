@@ -9,6 +9,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import Libsql from 'libsql';
 import pg from 'pg';
+import { groupCommit } from './group-commit.js';
 import { postgresSchemaOf, providerOf, sqliteFilePath, SQLITE_BUSY_TIMEOUT_MS } from './database-url.js';
 
 export type SqlValue = string | number | boolean | Date | null;
@@ -42,6 +43,7 @@ function sqliteDirect(databaseUrl: string): DirectSql {
   // busy database is retried after a pause instead, for as long as Prisma's connections wait.
   const db = new Libsql(sqliteFilePath(databaseUrl), { timeout: 0 });
   db.exec('PRAGMA synchronous = NORMAL');
+  db.exec('PRAGMA wal_autocheckpoint = 10000');
   const statements = new Map<string, Libsql.Statement>();
   const prepared = (sql: string) => {
     let statement = statements.get(sql);
@@ -62,11 +64,46 @@ function sqliteDirect(databaseUrl: string): DirectSql {
     }
   }
 
+  type Write = [sql: string, params: SqlValue[]];
+  /** A write's own outcome; a busy database is thrown, for the whole batch to be retried. */
+  const outcomeOf = ([sql, params]: Write): PromiseSettledResult<number> => {
+    try {
+      return { status: 'fulfilled', value: prepared(sql).run(...bind(params)).changes };
+    } catch (reason) {
+      if ((reason as { code?: string }).code === 'SQLITE_BUSY') throw reason;
+      return { status: 'rejected', reason };
+    }
+  };
+  /**
+   * The batch in one transaction (a lone write in its own). A write that fails alone (a broken
+   * constraint) leaves the others to commit; one that ends the transaction fails them all.
+   */
+  const commitTogether = (batch: Write[]): Array<PromiseSettledResult<number>> => {
+    if (batch.length === 1) return [outcomeOf(batch[0]!)];
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      const outcomes = batch.map((write) => {
+        const outcome = outcomeOf(write);
+        if (outcome.status === 'rejected' && !db.inTransaction) throw outcome.reason;
+        return outcome;
+      });
+      db.exec('COMMIT');
+      return outcomes;
+    } catch (error) {
+      if (db.inTransaction) db.exec('ROLLBACK');
+      throw error;
+    }
+  };
+  const writes = groupCommit<Write, number>((batch) => whenNotBusy(() => commitTogether(batch)));
+
   return {
     one: (sql, params) => whenNotBusy(() => prepared(sql).get(...bind(params)) as never),
     all: (sql, params) => whenNotBusy(() => prepared(sql).all(...bind(params)) as never),
-    run: (sql, params) => whenNotBusy(() => prepared(sql).run(...bind(params)).changes),
-    close: async () => { db.close(); },
+    run: (sql, params) => writes.write([sql, params]),
+    close: async () => {
+      await writes.drained();
+      db.close();
+    },
   };
 }
 

@@ -25,6 +25,7 @@ export async function prepareDatabase(db: Database, databaseUrl: string): Promis
   if (providerOf(databaseUrl) !== 'sqlite') return;
   await db.$queryRawUnsafe('PRAGMA journal_mode = WAL');
   await db.$queryRawUnsafe('PRAGMA synchronous = NORMAL');
+  await db.$queryRawUnsafe('PRAGMA wal_autocheckpoint = 10000');
 }
 
 /** Plain reachability check for /readyz. */

@@ -153,6 +153,31 @@ describe.each(backends)('direct statements beside Prisma on %s', (backend) => {
   }
 
   if (backend === 'sqlite') {
+    /** Frames the writes add to the write-ahead log (the log emptied first). */
+    async function framesWrittenBy(write: () => Promise<unknown>): Promise<number> {
+      await sql.all('PRAGMA wal_checkpoint(TRUNCATE)', []);
+      await write();
+      const [state] = await sql.all<{ log: number }>('PRAGMA wal_checkpoint(PASSIVE)', []);
+      return state!.log;
+    }
+
+    test('writes asked for in one turn commit in one transaction, each with its own outcome', async () => {
+      const adapter = new SqlAdapter('AccessToken', sql, () => new Date());
+      const payload = (n: number) => ({ accountId: 'group', grantId: `grant-${n}`, jti: `token-${n}` });
+      const oneByOne = await framesWrittenBy(async () => {
+        for (const n of [1, 2, 3]) await adapter.upsert(`apart-${n}`, payload(n), 60);
+      });
+      const together = await framesWrittenBy(() => Promise.all([4, 5, 6].map((n) => adapter.upsert(`together-${n}`, payload(n), 60))));
+      // Three commits write the table's last page and each index's page three times; one, once.
+      expect(together).toBeLessThan(oneByOne);
+
+      const refused = sql.run('INSERT INTO "OidcPayload" ("type", "id", "payload") VALUES (?, ?, ?)', ['AccessToken', storageKey('no-payload'), null]);
+      const beside = adapter.upsert('beside-refused', payload(7), 60);
+      await expect(refused).rejects.toThrow(/NOT NULL/);
+      await beside;
+      expect(await adapter.find('beside-refused')).toEqual(payload(7));
+    });
+
     test('a write that finds the file locked waits for it, with the event loop free', async () => {
       const other = new Libsql(sqliteFilePath(url()), { timeout: 0 });
       other.exec('BEGIN IMMEDIATE');
