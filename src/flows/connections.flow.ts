@@ -25,8 +25,10 @@ const SEEN = `INSERT INTO "SessionActivity" ("sessionKey", "accountId", "userAge
 
 export async function recordAuthorization(deps: FlowDeps, event: AuthorizationEvent): Promise<void> {
   const at = deps.now();
-  await deps.sql.run(CONNECTED, [event.accountId, event.clientId, at, at]);
-  await touchSession(deps, event.accountId, event.sessionUid, event);
+  await Promise.all([ // independent: asked for together, they commit together
+    deps.sql.run(CONNECTED, [event.accountId, event.clientId, at, at]),
+    touchSession(deps, event.accountId, event.sessionUid, event),
+  ]);
 }
 
 export async function touchSession(deps: FlowDeps, accountId: string, sessionUid: string, seen: { userAgent?: string; ip?: string }): Promise<void> {

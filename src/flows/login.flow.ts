@@ -28,7 +28,10 @@ export async function authenticateWithPassword(deps: FlowDeps, { email, password
   if (account.status === 'pending') throw new FlowError('account_not_activated');
 
   const upgradedHash = deps.passwords.needsRehash(account.passwordHash) ? await deps.passwords.hash(password) : undefined;
-  await recordSignIn(deps.sql, account.id, deps.now(), upgradedHash);
-  await deps.audit.record('sign_in.succeeded', { accountId: account.id, clientId: request.clientId, ip: request.ip });
+  // Independent writes, asked for together: they commit together (src/storage/group-commit.ts).
+  await Promise.all([
+    recordSignIn(deps.sql, account.id, deps.now(), upgradedHash),
+    deps.audit.record('sign_in.succeeded', { accountId: account.id, clientId: request.clientId, ip: request.ip }),
+  ]);
   return account;
 }
