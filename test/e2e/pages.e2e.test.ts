@@ -52,6 +52,15 @@ describe('footer pages, language switch and brand', () => {
     expect(visibleText(back.html)).toContain('Créer mon compte');
   });
 
+  test('a method a page does not take is answered 405 with the methods it takes; OPTIONS lists them', async () => {
+    for (const [pagePath, allowed] of [['/terms', 'HEAD, GET'], ['/register', 'HEAD, GET, POST'], ['/account/delete', 'HEAD, GET, POST']] as const) {
+      const refused = await fetch(`${suite.server.url}${pagePath}`, { method: 'PUT' });
+      expect([refused.status, refused.headers.get('allow')]).toEqual([405, allowed]);
+      const options = await fetch(`${suite.server.url}${pagePath}`, { method: 'OPTIONS' });
+      expect([options.status, options.headers.get('allow')]).toEqual([200, allowed]);
+    }
+  });
+
   test('the switch never redirects off the site', async () => {
     for (const target of ['//evil.test/x', 'https://evil.test/', '/\\evil.test']) {
       const response = await new Browser(suite.server.url).get(`/lang/en?return=${encodeURIComponent(target)}`);
