@@ -25,6 +25,15 @@ export function postgresSchemaOf(databaseUrl: string): string | undefined {
 
 export const SQLITE_BUSY_TIMEOUT_MS = 10_000;
 
+/**
+ * Settings of every connection the service opens on a SQLite file (Prisma's and the prepared
+ * statements'): in WAL mode, commits that do not wait for the disk (only checkpoints do; see
+ * `prepareDatabase`), and a checkpoint every 10,000 WAL pages (40 MB) instead of every 1,000, so
+ * a page written often is copied back to the file once per checkpoint, and the checkpoint's
+ * fsyncs come a tenth as often.
+ */
+export const SQLITE_CONNECTION_PRAGMAS = ['synchronous = NORMAL', 'wal_autocheckpoint = 10000'];
+
 export function createAdapterFactory(databaseUrl: string): SqlMigrationAwareDriverAdapterFactory {
   if (providerOf(databaseUrl) === 'sqlite') {
     // Every pooled connection waits up to 10 s for a writer (the server and the operator CLI

@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import Libsql from 'libsql';
 import pg from 'pg';
 import { groupCommit } from './group-commit.js';
-import { postgresSchemaOf, providerOf, sqliteFilePath, SQLITE_BUSY_TIMEOUT_MS } from './database-url.js';
+import { postgresSchemaOf, providerOf, sqliteFilePath, SQLITE_BUSY_TIMEOUT_MS, SQLITE_CONNECTION_PRAGMAS } from './database-url.js';
 
 export type SqlValue = string | number | boolean | Date | null;
 
@@ -42,8 +42,7 @@ function sqliteDirect(databaseUrl: string): DirectSql {
   // writer it waits for may be this very process (Prisma's own connections): so none here, and a
   // busy database is retried after a pause instead, for as long as Prisma's connections wait.
   const db = new Libsql(sqliteFilePath(databaseUrl), { timeout: 0 });
-  db.exec('PRAGMA synchronous = NORMAL');
-  db.exec('PRAGMA wal_autocheckpoint = 10000');
+  for (const pragma of SQLITE_CONNECTION_PRAGMAS) db.exec(`PRAGMA ${pragma}`);
   const statements = new Map<string, Libsql.Statement>();
   const prepared = (sql: string) => {
     let statement = statements.get(sql);
@@ -52,13 +51,14 @@ function sqliteDirect(databaseUrl: string): DirectSql {
   };
   const bind = (params: SqlValue[]) => params.map((value) => value instanceof Date ? sqliteDate(value) : typeof value === 'boolean' ? Number(value) : value);
 
+  const isBusy = (error: unknown) => (error as { code?: string }).code === 'SQLITE_BUSY';
   async function whenNotBusy<T>(execute: () => T): Promise<T> {
     const deadline = Date.now() + SQLITE_BUSY_TIMEOUT_MS;
     for (let pause = 1; ; pause = Math.min(pause * 2, 50)) {
       try {
         return execute();
       } catch (error) {
-        if ((error as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() + pause > deadline) throw error;
+        if (!isBusy(error) || Date.now() + pause > deadline) throw error;
       }
       await sleep(pause);
     }
@@ -70,7 +70,7 @@ function sqliteDirect(databaseUrl: string): DirectSql {
     try {
       return { status: 'fulfilled', value: prepared(sql).run(...bind(params)).changes };
     } catch (reason) {
-      if ((reason as { code?: string }).code === 'SQLITE_BUSY') throw reason;
+      if (isBusy(reason)) throw reason;
       return { status: 'rejected', reason };
     }
   };

@@ -2,7 +2,7 @@
 // data model, two providers), so the rest of the code uses one `Database` type.
 import { PrismaClient as SqliteClient } from '../generated/sqlite/client.js';
 import { PrismaClient as PostgresClient } from '../generated/postgresql/client.js';
-import { createAdapterFactory, providerOf } from './database-url.js';
+import { createAdapterFactory, providerOf, SQLITE_CONNECTION_PRAGMAS } from './database-url.js';
 
 export type Database = SqliteClient;
 export type { Account, AuditEvent, OidcPayload, SigningKey } from '../generated/sqlite/client.js';
@@ -19,13 +19,13 @@ export function createDatabase(databaseUrl: string): Database {
  * its statements, synchronous=NORMAL: in WAL mode a commit no longer waits for the disk, only
  * checkpoints do. The database stays consistent after any crash; a power cut may lose the last
  * commits, as SQLite documents (https://sqlite.org/pragma.html#pragma_synchronous). Halves the
- * CPU of each write. (Each connection's busy timeout is set where the adapter is built.)
+ * CPU of each write. The same connection checkpoints less often (SQLITE_CONNECTION_PRAGMAS).
+ * (Each connection's busy timeout is set where the adapter is built.)
  */
 export async function prepareDatabase(db: Database, databaseUrl: string): Promise<void> {
   if (providerOf(databaseUrl) !== 'sqlite') return;
   await db.$queryRawUnsafe('PRAGMA journal_mode = WAL');
-  await db.$queryRawUnsafe('PRAGMA synchronous = NORMAL');
-  await db.$queryRawUnsafe('PRAGMA wal_autocheckpoint = 10000');
+  for (const pragma of SQLITE_CONNECTION_PRAGMAS) await db.$queryRawUnsafe(`PRAGMA ${pragma}`);
 }
 
 /** Plain reachability check for /readyz. */

@@ -161,6 +161,14 @@ describe.each(backends)('direct statements beside Prisma on %s', (backend) => {
       return state!.log;
     }
 
+    test('both of the service\'s connections commit without waiting for the disk and checkpoint every 10,000 pages', async () => {
+      const settingsOf = async (read: (pragma: string) => Promise<Array<Record<string, unknown>>>) =>
+        [Object.values((await read('synchronous'))[0]!)[0], Object.values((await read('wal_autocheckpoint'))[0]!)[0]].map(Number);
+      const NORMAL = 1;
+      expect(await settingsOf((pragma) => sql.all(`PRAGMA ${pragma}`, []))).toEqual([NORMAL, 10_000]);
+      expect(await settingsOf((pragma) => db.$queryRawUnsafe(`PRAGMA ${pragma}`))).toEqual([NORMAL, 10_000]);
+    });
+
     test('writes asked for in one turn commit in one transaction, each with its own outcome', async () => {
       const adapter = new SqlAdapter('AccessToken', sql, () => new Date());
       const payload = (n: number) => ({ accountId: 'group', grantId: `grant-${n}`, jti: `token-${n}` });
