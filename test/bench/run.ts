@@ -23,6 +23,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { createAccount } from '../../src/accounts/account.repository.js';
 import { createPasswordHasher } from '../../src/accounts/password-hasher.js';
+import { postgresSchemaOf } from '../../src/storage/database-url.js';
 import { applyMigrations } from '../../src/storage/migrations.js';
 import { createDatabase, prepareDatabase, type Database } from '../../src/storage/prisma.js';
 import { Browser, hiddenInputsOf } from '../support/browser.js';
@@ -43,8 +44,14 @@ const WARM_UP_MS = Math.max(0, Number(values['warm-up']) || 0) * 1000;
 const PASSWORD = 'Bench-Password-2026';
 const EMAIL = 'bench@example.nc';
 const client = { client_id: 'bench', client_secret: 'bench-secret-0123456789abcdef0123456789abcdef', redirect_uri: 'http://bench.test/cb' };
-/** `--cpu-prof DIR`: each server writes DIR/<name>.cpuprofile when it stops. */
-const cpuProfile = (name: string) => values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(values['cpu-prof']), '--cpu-prof-name', `${name}.cpuprofile`] : [];
+/**
+ * Node options that profile server `name`: `--cpu-prof DIR` writes DIR/<name>.cpuprofile when it
+ * stops; `--perf` makes node write the JIT map perf reads.
+ */
+const profiling = (name: string) => [
+  ...(values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(values['cpu-prof']), '--cpu-prof-name', `${name}.cpuprofile`] : []),
+  ...(values.perf ? [PERF_NODE_FLAG] : []),
+];
 
 // ---- processes and CPU ------------------------------------------------------------------------
 const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
@@ -340,7 +347,7 @@ async function storeAccounts(db: Database, databaseUrl: string): Promise<void> {
     if (values.pg) {
       // PostgreSQL: one INSERT … SELECT unnest(…) per 20,000 rows, then statistics, so the run
       // that follows measures sign-ins and not autovacuum.
-      const connection = new pg.Client({ connectionString: TEST_DATABASE_URL, options: `-c search_path="${new URL(databaseUrl).searchParams.get('schema')}"` });
+      const connection = new pg.Client({ connectionString: TEST_DATABASE_URL, options: `-c search_path="${postgresSchemaOf(databaseUrl)}"` });
       await connection.connect();
       for (let done = 0; done < seed; done += BATCH) {
         const emails = Array.from({ length: Math.min(BATCH, seed - done) }, (_, i) => `seed-${done + i}@example.nc`);
@@ -385,7 +392,7 @@ async function startPasserelle(name: string, dir = process.cwd()): Promise<Serve
     CAPTCHA: 'off', SIGNIN_IP_LIMIT: '1000000', COOKIE_KEYS: randomBytes(32).toString('hex'), SMTP_URL: 'smtp://127.0.0.1:9', DATABASE_URL: databaseUrl,
     ...(redisPrefix ? { REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: redisPrefix } : {}) };
   // What `npm start` runs: the compiled build (`npm run bench` builds it first), with its memory settings.
-  const child = await startProcess(['scripts/start.sh', ...cpuProfile(name), ...(values.perf ? [PERF_NODE_FLAG] : []), ...(values['node-args']?.split(' ').filter(Boolean) ?? [])], env, url, '/bin/sh', dir);
+  const child = await startProcess(['scripts/start.sh', ...profiling(name), ...(values['node-args']?.split(' ').filter(Boolean) ?? [])], env, url, '/bin/sh', dir);
   children.push(child);
   await withDatabase(databaseUrl, (db) => storeAccounts(db, databaseUrl));
   return { name, url, mainPid: child.pid!, storagePids: storageProcesses };
@@ -410,7 +417,7 @@ async function startBaseline(name: 'baseline' | 'durable'): Promise<Server> {
     Object.assign(env, { BENCH_DATABASE_URL: databaseUrl, ...(redisPrefix ? { BENCH_REDIS_URL: TEST_REDIS_URL, BENCH_REDIS_PREFIX: redisPrefix } : {}) });
   }
   // Both on Node's defaults: the runtime settings scripts/start.sh gives Passerelle are Passerelle's.
-  const child = await startProcess([...cpuProfile(name), ...(values.perf ? [PERF_NODE_FLAG] : []), '--import', 'tsx', 'test/bench/baseline-provider.ts'], env, url);
+  const child = await startProcess([...profiling(name), '--import', 'tsx', 'test/bench/baseline-provider.ts'], env, url);
   children.push(child);
   return { name, url, mainPid: child.pid!, storagePids: name === 'durable' ? storageProcesses : () => [] };
 }
