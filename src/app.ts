@@ -82,11 +82,9 @@ function responseStamp({ log, metrics, config }: Deps): ResponseStamp {
  * add a second context and its middleware chain to every token and userinfo call.
  */
 function protocolApi(deps: Deps, stamp: ResponseStamp) {
-  const callbacks = new WeakMap<Provider, RequestListener>();
+  const callbackOf = perProvider((provider) => provider.callback());
   return (req: IncomingMessage, res: ServerResponse, path: string) => {
-    const provider = deps.provider;
-    let callback = callbacks.get(provider);
-    if (!callback) callbacks.set(provider, callback = provider.callback());
+    const callback = callbackOf(deps.provider);
     const response = stamp(res);
     res.once('close', () => response.done(req.method ?? 'GET', path, path, res.statusCode));
     void callback(req, res);
@@ -172,11 +170,16 @@ function buildApp(deps: Deps, stamp: ResponseStamp, captureMetadata: Koa.Middlew
 
 /** oidc-provider, looked up per request: a key rotation swaps it without a restart. */
 function liveProvider(deps: Deps): Koa.Middleware {
-  const mounted = new WeakMap<Provider, Koa.Middleware>();
-  return (ctx, next) => {
-    const provider = deps.provider;
-    let middleware = mounted.get(provider);
-    if (!middleware) mounted.set(provider, middleware = mount(provider as unknown as Koa));
-    return middleware(ctx, next);
+  const mountedOf = perProvider((provider) => mount(provider as unknown as Koa));
+  return (ctx, next) => mountedOf(deps.provider)(ctx, next);
+}
+
+/** `make(provider)`, made once per provider instance (a key rotation brings a new one). */
+function perProvider<T>(make: (provider: Provider) => T): (provider: Provider) => T {
+  const made = new WeakMap<Provider, T>();
+  return (provider) => {
+    let value = made.get(provider);
+    if (value === undefined) made.set(provider, value = make(provider));
+    return value;
   };
 }
