@@ -14,13 +14,10 @@ export function createDatabase(databaseUrl: string): Database {
 }
 
 /**
- * SQLite settings for a file shared by the server and the operator CLI: write-ahead logging, so
- * readers never block the writer (kept in the file), and, on the connection the service uses for
- * its statements, synchronous=NORMAL: in WAL mode a commit no longer waits for the disk, only
- * checkpoints do. The database stays consistent after any crash; a power cut may lose the last
- * commits, as SQLite documents (https://sqlite.org/pragma.html#pragma_synchronous). Halves the
- * CPU of each write. The same connection checkpoints less often (SQLITE_CONNECTION_PRAGMAS).
- * (Each connection's busy timeout is set where the adapter is built.)
+ * SQLite for a file shared by the server and the operator CLI: write-ahead logging, so readers
+ * never block the writer (kept in the file), and the per-connection settings every service
+ * connection gets (SQLITE_CONNECTION_PRAGMAS, which says why). Each connection's busy timeout is
+ * set where the adapter is built.
  */
 export async function prepareDatabase(db: Database, databaseUrl: string): Promise<void> {
   if (providerOf(databaseUrl) !== 'sqlite') return;
