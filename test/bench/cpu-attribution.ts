@@ -6,6 +6,7 @@
 // "kernel:" when the sample was in the kernel on that code's behalf (a socket write that wakes
 // its peer, a file write), "storage:" in libSQL's native code, "gc:" in V8's collector. Unlike
 // `--cpu-prof`, which samples wall time, a sample is taken only while the thread runs.
+// `--perf-functions <package>` splits one package's rows by function.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
@@ -43,29 +44,37 @@ function packageOf(frame: string): string | undefined {
   return builtin?.[1];
 }
 
-/** The category of one sample, from its stack (innermost frame first: [symbol, object]). */
-function categoryOf(stack: Array<[string, string]>): string {
+/** "name path/in/package.js:line:column" of a JIT frame's symbol ("JS:*name file:///…:l:c"). */
+const functionOf = (symbol: string): string =>
+  symbol.replace(/^JS:[*^~]?/, '').replace(/file:\/\/\S*?(?:node_modules\/|\/dist\/|\/(?=(?:src|interactions|test)\/))/, '');
+
+/**
+ * The category of one sample, from its stack (innermost frame first: [symbol, object]). Samples
+ * in `split` (a package as categories name it, or "ours" or "node" for all of those) are charged
+ * to their function as well.
+ */
+export function categoryOf(stack: Array<[string, string]>, split?: string): string {
   const [leafSymbol = '', leafObject = ''] = stack[0] ?? [];
   const where = leafObject.includes('kernel') ? 'kernel:'
     : leafObject.includes('libsql') ? 'storage:'
     : /Scaveng|MarkCompact|Sweep|IncrementalMarking|ConcurrentMarking/.test(leafSymbol) ? 'gc:' : '';
   for (const [symbol] of stack) {
     const owner = symbol.startsWith('JS:') ? packageOf(symbol) : undefined;
-    if (owner) return `${where}${owner}`;
+    if (owner) return `${where}${owner}${owner === split || owner.startsWith(`${split}:`) ? ` ${functionOf(symbol)}` : ''}`;
   }
   // libSQL's native code does not keep frame pointers: its samples do not show who called it.
   return where === 'storage:' ? 'storage: libSQL native code' : `${where}native code (no JavaScript frame)`;
 }
 
-/** Samples of thread `tid` in the recordings, by category. */
-export async function samplesByCategory(files: string[], tid: number): Promise<Map<string, number>> {
+/** Samples of thread `tid` in the recordings, by category (`split`: see categoryOf). */
+export async function samplesByCategory(files: string[], tid: number, split?: string): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
   for (const file of files) {
     const script = spawn('perf', ['script', '-i', file, '-F', 'tid,ip,sym,dso', '--max-stack', '64'], { stdio: ['ignore', 'pipe', 'ignore'] });
     let stack: Array<[string, string]> | undefined;
     const flush = () => {
       if (stack) {
-        const category = categoryOf(stack);
+        const category = categoryOf(stack, split);
         counts.set(category, (counts.get(category) ?? 0) + 1);
       }
       stack = undefined;

@@ -1,4 +1,4 @@
-// `npm run bench [-- --pg] [-- --duration 10] [-- --slices 5] [-- --warm-up 1] [-- --only sign-in,refresh] [-- --seed-accounts N] [-- --memory N] [-- --steps N] [-- --cpu-prof DIR] [-- --against DIR] [-- --node-args='...'] [-- --perf]`
+// `npm run bench [-- --pg] [-- --duration 10] [-- --slices 5] [-- --warm-up 1] [-- --only sign-in,refresh] [-- --seed-accounts N] [-- --memory N] [-- --steps N] [-- --cpu-prof DIR] [-- --against DIR] [-- --node-args='...'] [-- --perf] [-- --perf-functions PACKAGE]`
 // Passerelle (embedded SQLite, or PostgreSQL + Redis with --pg) and two baselines under the same
 // load: a bare oidc-provider in memory (`baseline`, the issue's reference) and the same bare
 // oidc-provider on Passerelle's storage (`durable`: its adapters on the same backend, the account
@@ -14,7 +14,8 @@
 // `--against DIR` puts another build of Passerelle (a checkout, built, with its node_modules) in
 // the baselines' place, to measure a change under the same interleaving; `--node-args` passes
 // options to Passerelle's node; `--perf` samples every server's event loop with Linux perf and
-// prints where each spends its CPU per operation, by package (cpu-attribution.ts).
+// prints where each spends its CPU per operation, by package (cpu-attribution.ts), and
+// `--perf-functions <package>` (implies `--perf`) by function within that package.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -34,8 +35,9 @@ import { microsPerOp, PERF_NODE_FLAG, printAttribution, recordCpu, samplesByCate
 const { values } = parseArgs({ options: {
   pg: { type: 'boolean' }, duration: { type: 'string', default: '10' }, slices: { type: 'string', default: '5' }, concurrency: { type: 'string', default: '16' }, 'warm-up': { type: 'string', default: '1' },
   'seed-accounts': { type: 'string' }, memory: { type: 'string' }, only: { type: 'string' }, 'cpu-prof': { type: 'string' },
-  steps: { type: 'string' }, against: { type: 'string' }, 'node-args': { type: 'string' }, perf: { type: 'boolean' },
+  steps: { type: 'string' }, against: { type: 'string' }, 'node-args': { type: 'string' }, perf: { type: 'boolean' }, 'perf-functions': { type: 'string' },
 } });
+if (values['perf-functions']) values.perf = true;
 const wanted = (scenario: string) => !values.only || values.only.split(',').includes(scenario);
 const DURATION_MS = Number(values.duration) * 1000;
 const CONCURRENCY = Number(values.concurrency);
@@ -208,8 +210,9 @@ async function measure(servers: Server[], scenario: string, prepare: (server: Se
     for (const load of loads) await runSlice(load, op, DURATION_MS / SLICES);
   }
   if (values.perf) {
-    const perOp = await Promise.all(loads.map(async (load) => microsPerOp(await samplesByCategory(load.perfFiles, load.server.mainPid), load.latencies.length)));
-    attributions.push(() => printAttribution(scenario, loads.map((load) => load.server.name), perOp));
+    const split = values['perf-functions'];
+    const perOp = await Promise.all(loads.map(async (load) => microsPerOp(await samplesByCategory(load.perfFiles, load.server.mainPid, split), load.latencies.length)));
+    attributions.push(() => printAttribution(scenario, loads.map((load) => load.server.name), perOp, split ? 40 : 15));
   }
   return loads.map((load) => resultOf(scenario, load));
 }

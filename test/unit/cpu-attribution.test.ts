@@ -1,0 +1,28 @@
+// The bench's `--perf` attribution: which category a sampled stack is charged to.
+import { describe, expect, it } from '@jest/globals';
+import { categoryOf } from '../bench/cpu-attribution.js';
+
+const frame = (symbol: string, object = '/tmp/perf-1.map'): [string, string] => [symbol, object];
+const provider = 'JS:*validateAccessToken file:///app/node_modules/oidc-provider/lib/shared/access_token.js:8:44';
+const ours = 'JS:^find file:///app/dist/src/oidc/adapters/sql-adapter.js:32:15';
+
+describe('categoryOf', () => {
+  it('charges a sample to the package of its innermost JavaScript frame', () => {
+    expect(categoryOf([frame('Builtin:JSONParse', '/usr/bin/node'), frame(provider), frame(ours)])).toBe('oidc-provider');
+    expect(categoryOf([frame(ours), frame(provider)])).toBe('ours:oidc/adapters/sql-adapter.js');
+  });
+
+  it('prefixes kernel and storage samples, and names stacks without JavaScript', () => {
+    expect(categoryOf([frame('tcp_sendmsg', '[kernel.kallsyms]'), frame(provider)])).toBe('kernel:oidc-provider');
+    expect(categoryOf([frame('sqlite3VdbeExec', '/app/node_modules/@libsql/linux-x64-gnu/index.node')])).toBe('storage: libSQL native code');
+    expect(categoryOf([frame('v8::internal::Heap::Scavenge', '/usr/bin/node')])).toBe('gc:native code (no JavaScript frame)');
+  });
+
+  it('splits the chosen package by function, and only that package', () => {
+    expect(categoryOf([frame(provider)], 'oidc-provider')).toBe('oidc-provider validateAccessToken oidc-provider/lib/shared/access_token.js:8:44');
+    expect(categoryOf([frame(ours)], 'oidc-provider')).toBe('ours:oidc/adapters/sql-adapter.js');
+    expect(categoryOf([frame(ours)], 'ours')).toBe('ours:oidc/adapters/sql-adapter.js find src/oidc/adapters/sql-adapter.js:32:15');
+    // The baselines run the sources through tsx.
+    expect(categoryOf([frame('JS:*find file:///checkout/src/oidc/adapters/sql-adapter.ts:40:9')], 'ours')).toBe('ours:oidc/adapters/sql-adapter.js find src/oidc/adapters/sql-adapter.ts:40:9');
+  });
+});
