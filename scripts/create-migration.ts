@@ -18,15 +18,13 @@ for (const provider of ['sqlite', 'postgresql'] as const) {
   if (!existsSync(lock)) writeFileSync(lock, `# Written by scripts/create-migration.ts\nprovider = "${provider}"\n`);
   const previous = existsSync(snapshotPath(provider)) ? readFileSync(snapshotPath(provider), 'utf8') : null;
   const sql = await diffSchema(provider, previous);
-  if (!sql.trim() || sql.includes('This is an empty migration')) {
-    // No SQL to run (the generator's settings changed, or comments): the snapshot follows the schema.
-    writeFileSync(snapshotPath(provider), readFileSync(schemaPath(provider), 'utf8'));
-    console.log(`${provider}: no change to the database (snapshot refreshed)`);
-    continue;
-  }
+  const needsSql = sql.trim() !== '' && !sql.includes('This is an empty migration');
   const target = path.join(dir, `${stamp}_${name}`);
-  mkdirSync(target, { recursive: true });
-  writeFileSync(path.join(target, 'migration.sql'), sql);
+  if (needsSql) {
+    mkdirSync(target, { recursive: true });
+    writeFileSync(path.join(target, 'migration.sql'), sql);
+  }
+  // The snapshot follows the schema, also when no SQL is needed (generator settings, comments).
   writeFileSync(snapshotPath(provider), readFileSync(schemaPath(provider), 'utf8'));
-  console.log(`${provider}: wrote ${path.relative(process.cwd(), target)}/migration.sql`);
+  console.log(needsSql ? `${provider}: wrote ${path.relative(process.cwd(), target)}/migration.sql` : `${provider}: no change to the database (snapshot refreshed)`);
 }

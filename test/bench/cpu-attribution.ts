@@ -58,9 +58,10 @@ export function categoryOf(stack: Array<[string, string]>, split?: string): stri
   const where = leafObject.includes('kernel') ? 'kernel:'
     : leafObject.includes('libsql') ? 'storage:'
     : /Scaveng|MarkCompact|Sweep|IncrementalMarking|ConcurrentMarking/.test(leafSymbol) ? 'gc:' : '';
+  const isSplit = (owner: string) => split !== undefined && (owner === split || owner.startsWith(`${split}:`));
   for (const [symbol] of stack) {
     const owner = symbol.startsWith('JS:') ? packageOf(symbol) : undefined;
-    if (owner) return `${where}${owner}${owner === split || owner.startsWith(`${split}:`) ? ` ${functionOf(symbol)}` : ''}`;
+    if (owner) return `${where}${owner}${isSplit(owner) ? ` ${functionOf(symbol)}` : ''}`;
   }
   // libSQL's native code does not keep frame pointers: its samples do not show who called it.
   return where === 'storage:' ? 'storage: libSQL native code' : `${where}native code (no JavaScript frame)`;

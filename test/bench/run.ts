@@ -37,7 +37,8 @@ const { values } = parseArgs({ options: {
   'seed-accounts': { type: 'string' }, memory: { type: 'string' }, only: { type: 'string' }, 'cpu-prof': { type: 'string' },
   steps: { type: 'string' }, against: { type: 'string' }, 'node-args': { type: 'string' }, perf: { type: 'boolean' }, 'perf-functions': { type: 'string' },
 } });
-if (values['perf-functions']) values.perf = true;
+/** `--perf`, or `--perf-functions` which implies it. */
+const PERF = Boolean(values.perf || values['perf-functions']);
 const wanted = (scenario: string) => !values.only || values.only.split(',').includes(scenario);
 const DURATION_MS = Number(values.duration) * 1000;
 const CONCURRENCY = Number(values.concurrency);
@@ -52,12 +53,16 @@ const client = { client_id: 'bench', client_secret: 'bench-secret-0123456789abcd
  */
 const profiling = (name: string) => [
   ...(values['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(values['cpu-prof']), '--cpu-prof-name', `${name}.cpuprofile`] : []),
-  ...(values.perf ? [PERF_NODE_FLAG] : []),
+  ...(PERF ? [PERF_NODE_FLAG] : []),
 ];
 
 // ---- processes and CPU ------------------------------------------------------------------------
-/** A memory figure of the process, MB: VmRSS its resident memory now, VmHWM the most it ever had. */
-const memoryMb = (pid: number, field: 'VmRSS' | 'VmHWM') => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024;
+/** The process's resident memory now (VmRSS) and the most it ever had (VmHWM), MB, from one read of its status. */
+function residentMb(pid: number): { now: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const field = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024;
+  return { now: field('VmRSS'), peak: field('VmHWM') };
+}
 function pidsNamed(names: string[]): number[] {
   return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number).filter((pid) => {
     try { return names.includes(readFileSync(`/proc/${pid}/comm`, 'utf8').trim()); } catch { return false; }
@@ -169,7 +174,7 @@ async function drive(load: Load, op: Operation, ms: number, done: (latency: numb
 /** Drives `load` for `ms`, adding up operations, latencies and CPU. */
 async function runSlice(load: Load, op: Operation, ms: number): Promise<void> {
   const { server } = load;
-  const perfFile = values.perf ? path.join(benchDir, `${server.name}-${randomBytes(4).toString('hex')}.perf`) : undefined;
+  const perfFile = PERF ? path.join(benchDir, `${server.name}-${randomBytes(4).toString('hex')}.perf`) : undefined;
   const recording = perfFile ? await recordCpu(server.mainPid, perfFile) : undefined;
   const before = cpuNow(server);
   const started = performance.now();
@@ -210,7 +215,7 @@ async function measure(servers: Server[], scenario: string, prepare: (server: Se
   for (let slice = 0; slice < SLICES; slice += 1) {
     for (const load of loads) await runSlice(load, op, DURATION_MS / SLICES);
   }
-  if (values.perf) {
+  if (PERF) {
     const split = values['perf-functions'];
     const perOp = await Promise.all(loads.map(async (load) => microsPerOp(await samplesByCategory(load.perfFiles, load.server.mainPid, split), load.latencies.length)));
     attributions.push(() => printAttribution(scenario, loads.map((load) => load.server.name), perOp, split ? 40 : 15));
@@ -346,7 +351,6 @@ async function storeAccounts(db: Database, databaseUrl: string): Promise<void> {
   const seed = Number(values['seed-accounts'] ?? 0);
   if (seed > 0) {
     const started = performance.now();
-    const hash = hashes.seeded;
     const BATCH = 20_000;
     if (values.pg) {
       // PostgreSQL: one INSERT … SELECT unnest(…) per 20,000 rows, then statistics, so the run
@@ -358,7 +362,7 @@ async function storeAccounts(db: Database, databaseUrl: string): Promise<void> {
         await connection.query(
           `INSERT INTO "Account" (id, email, "emailNormalized", "passwordHash", status, "updatedAt")
            SELECT id, e, e, $3, 'active', now() FROM unnest($1::text[], $2::text[]) AS t(id, e)`,
-          [emails.map(() => randomBytes(16).toString('base64url')), emails, hash],
+          [emails.map(() => randomBytes(16).toString('base64url')), emails, hashes.seeded],
         );
       }
       await connection.query('VACUUM ANALYZE "Account"');
@@ -367,7 +371,7 @@ async function storeAccounts(db: Database, databaseUrl: string): Promise<void> {
       for (let done = 0; done < seed; done += BATCH) {
         await db.account.createMany({ data: Array.from({ length: Math.min(BATCH, seed - done) }, (_, i) => {
           const email = `seed-${done + i}@example.nc`;
-          return { id: randomBytes(16).toString('base64url'), email, emailNormalized: email, passwordHash: hash, status: 'active' };
+          return { id: randomBytes(16).toString('base64url'), email, emailNormalized: email, passwordHash: hashes.seeded, status: 'active' };
         }) });
       }
     }
@@ -441,9 +445,10 @@ try {
     for (let round = 1; round <= 2; round += 1) {
       let left = rounds;
       await Promise.all(Array.from({ length: CONCURRENCY }, async () => { while (left-- > 0) await signIn(passerelle.url); }));
-      memory[`rssMbAfter${rounds * round}SignIns`] = Math.round(memoryMb(passerelle.mainPid, 'VmRSS'));
+      const resident = residentMb(passerelle.mainPid);
+      memory[`rssMbAfter${rounds * round}SignIns`] = Math.round(resident.now);
       // Under load (argon2's blocks in use, see the README's Memory section), since the start.
-      memory[`peakRssMbAfter${rounds * round}SignIns`] = Math.round(memoryMb(passerelle.mainPid, 'VmHWM'));
+      memory[`peakRssMbAfter${rounds * round}SignIns`] = Math.round(resident.peak);
       const heap = await heapMb(passerelle.url);
       memory[`heapUsedMbAfter${rounds * round}SignIns`] = heap.used;
       memory[`heapTotalMbAfter${rounds * round}SignIns`] = heap.total;
@@ -470,6 +475,6 @@ try {
   for (const c of children) c.kill('SIGTERM');
   await Promise.all(children.map((c) => new Promise((resolve) => (c.exitCode !== null ? resolve(null) : c.once('exit', resolve)))));
   // The JIT maps node wrote for perf.
-  if (values.perf) for (const c of children) rmSync(`/tmp/perf-${c.pid}.map`, { force: true });
+  if (PERF) for (const c of children) rmSync(`/tmp/perf-${c.pid}.map`, { force: true });
   for (const cleanup of cleanups) await cleanup().catch(() => undefined);
 }
