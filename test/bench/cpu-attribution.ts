@@ -44,9 +44,9 @@ function packageOf(frame: string): string | undefined {
   return builtin?.[1];
 }
 
-/** "name path/in/package.js:line:column" of a JIT frame's symbol ("JS:*name file:///…:l:c"). */
+/** "name path/in/package.js:line:column" of a JIT frame's symbol ("JS:*name file:///…:l:c", or a plain path for CommonJS). */
 const functionOf = (symbol: string): string =>
-  symbol.replace(/^JS:[*^~]?/, '').replace(/file:\/\/\S*?(?:node_modules\/|\/dist\/|\/(?=(?:src|interactions|test)\/))/, '');
+  symbol.replace(/^JS:[*^~]?/, '').replace(/ (?:file:\/\/)?\/\S*?(?:node_modules\/|\/dist\/|\/(?=(?:src|interactions|test)\/))/, ' ');
 
 /**
  * The category of one sample, from its stack (innermost frame first: [symbol, object]). Samples

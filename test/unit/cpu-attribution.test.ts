@@ -21,6 +21,8 @@ describe('categoryOf', () => {
   it('splits the chosen package by function, and only that package', () => {
     expect(categoryOf([frame(provider)], 'oidc-provider')).toBe('oidc-provider validateAccessToken oidc-provider/lib/shared/access_token.js:8:44');
     expect(categoryOf([frame(ours)], 'oidc-provider')).toBe('ours:oidc/adapters/sql-adapter.js');
+    // CommonJS modules are named by their plain path.
+    expect(categoryOf([frame('JS:*respond /app/node_modules/koa/lib/application.js:288:18')], 'koa')).toBe('koa respond koa/lib/application.js:288:18');
     expect(categoryOf([frame(ours)], 'ours')).toBe('ours:oidc/adapters/sql-adapter.js find src/oidc/adapters/sql-adapter.js:32:15');
     // The baselines run the sources through tsx.
     expect(categoryOf([frame('JS:*find file:///checkout/src/oidc/adapters/sql-adapter.ts:40:9')], 'ours')).toBe('ours:oidc/adapters/sql-adapter.js find src/oidc/adapters/sql-adapter.ts:40:9');
