@@ -3,6 +3,7 @@
 import { availableParallelism } from 'node:os';
 import argon2 from 'argon2';
 import { Semaphore } from 'async-mutex';
+import { releaseAfterQuiet } from '../ops/freed-memory.js';
 
 export interface Argon2Parameters { memoryCost: number; timeCost: number; parallelism: number }
 export const OWASP_ARGON2: Argon2Parameters = { memoryCost: 19_456, timeCost: 2, parallelism: 1 };
@@ -25,10 +26,13 @@ export const HASHES_AT_ONCE = availableParallelism();
 export async function createPasswordHasher(parameters: Argon2Parameters = OWASP_ARGON2): Promise<PasswordHasher> {
   const options = { type: argon2.argon2id as 2, ...parameters };
   const slots = new Semaphore(HASHES_AT_ONCE);
-  const verify = (hash: string, password: string) => slots.runExclusive(() => argon2.verify(hash, password));
+  // Each hash frees its block on return; once hashing pauses, those blocks go back to the system.
+  const quietly = releaseAfterQuiet();
+  const inSlot = <T>(computation: () => Promise<T>) => quietly(() => slots.runExclusive(computation));
+  const verify = (hash: string, password: string) => inSlot(() => argon2.verify(hash, password));
   const decoy = await argon2.hash('decoy password that matches nothing', options);
   return {
-    hash: (password) => slots.runExclusive(() => argon2.hash(password, options)),
+    hash: (password) => inSlot(() => argon2.hash(password, options)),
     verify: async (hash, password) => {
       try {
         return await verify(hash, password);
