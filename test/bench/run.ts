@@ -20,10 +20,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { createAccount } from '../../src/accounts/account.repository.js';
 import { createPasswordHasher } from '../../src/accounts/password-hasher.js';
+import { QUIET_MS } from '../../src/ops/freed-memory.js';
 import { postgresSchemaOf } from '../../src/storage/database-url.js';
 import { applyMigrations } from '../../src/storage/migrations.js';
 import { createDatabase, prepareDatabase, type Database } from '../../src/storage/prisma.js';
@@ -113,7 +115,7 @@ async function startProcess(args: string[], env: Record<string, string>, url: st
   for (let i = 0; i < 300; i += 1) {
     if (child.exitCode !== null) throw new Error(`server exited:\n${output}`);
     try { if ((await fetch(`${url}/.well-known/openid-configuration`)).ok) return child; } catch { /* starting */ }
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
   throw new Error(`server never answered:\n${output}`);
 }
@@ -212,8 +214,10 @@ async function measure(servers: Server[], scenario: string, prepare: (server: Se
   // Unmeasured first: what each server does once (code compiled on first use, templates read,
   // caches filled) would otherwise land in its first slice, and weigh more on the larger server.
   for (const load of loads) await drive(load, op, WARM_UP_MS, () => {}, () => {});
+  // Each round starts with the next server, so that none always goes first: with a fixed order,
+  // two builds a percent apart measured 0.97x in one order and 1.00x swapped.
   for (let slice = 0; slice < SLICES; slice += 1) {
-    for (const load of loads) await runSlice(load, op, DURATION_MS / SLICES);
+    for (let turn = 0; turn < loads.length; turn += 1) await runSlice(loads[(slice + turn) % loads.length]!, op, DURATION_MS / SLICES);
   }
   if (PERF) {
     const split = values['perf-functions'];
@@ -286,7 +290,7 @@ async function stepCosts(server: Server, signIns: number): Promise<{ signIns: nu
     costs.clear();
     open = undefined;
     for (let i = 0; i < signIns; i += 1) await signIn(server.url);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await sleep(200);
     close();
   } finally {
     globalThis.fetch = realFetch;
@@ -445,9 +449,13 @@ try {
     for (let round = 1; round <= 2; round += 1) {
       let left = rounds;
       await Promise.all(Array.from({ length: CONCURRENCY }, async () => { while (left-- > 0) await signIn(passerelle.url); }));
+      // As the last sign-in left it, then at rest: once hashing has paused, the service hands
+      // argon2's freed blocks back (src/ops/freed-memory.ts, the README's Memory section).
+      memory[`rssMbAtLastOf${rounds * round}SignIns`] = Math.round(residentMb(passerelle.mainPid).now);
+      await sleep(QUIET_MS + 1_000);
       const resident = residentMb(passerelle.mainPid);
       memory[`rssMbAfter${rounds * round}SignIns`] = Math.round(resident.now);
-      // Under load (argon2's blocks in use, see the README's Memory section), since the start.
+      // Under load (argon2's blocks in use), since the start.
       memory[`peakRssMbAfter${rounds * round}SignIns`] = Math.round(resident.peak);
       const heap = await heapMb(passerelle.url);
       memory[`heapUsedMbAfter${rounds * round}SignIns`] = heap.used;
