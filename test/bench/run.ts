@@ -125,7 +125,7 @@ async function startProcess(args: string[], env: Record<string, string>, url: st
 interface Server { name: string; url: string; mainPid: number; storagePids: () => number[] }
 /** Where an operation's CPU went, ms: the server's event loop, its libuv pool (argon2, RSA signatures), its other threads (V8's GC and compiler, libSQL's), its storage's processes. */
 interface CpuSplit { loop: number; pool: number; other: number; storage: number }
-interface Result { scenario: string; server: string; ops: number; errors: number; opsPerSec: number; p50: number; p99: number; cpuMsPerOp: number; perOp: CpuSplit; opsPerCpuSecond: number }
+interface Result { scenario: string; server: string; ops: number; errors: number; opsPerSec: number; p50: number; p99: number; cpuMsPerOp: number; perOp: CpuSplit; opsPerCpuSecond: number; opsPerCpuSecondByRound: number[] }
 
 async function signIn(url: string, offline = false): Promise<{ access: string; refresh?: string }> {
   const browser = new Browser(url);
@@ -153,7 +153,7 @@ async function signIn(url: string, offline = false): Promise<{ access: string; r
 }
 
 /** One server under one scenario: its clients' state, and what the slices run so far added up. */
-interface Load { server: Server; states: unknown[]; latencies: number[]; errors: number; cpuNs: CpuSplit; seconds: number; perfFiles: string[] }
+interface Load { server: Server; states: unknown[]; latencies: number[]; errors: number; cpuNs: CpuSplit; seconds: number; perfFiles: string[]; byRound: number[] }
 
 /** The server's CPU so far, ns, by where it was spent. */
 function cpuNow(server: Server): CpuSplit {
@@ -179,11 +179,13 @@ async function runSlice(load: Load, op: Operation, ms: number): Promise<void> {
   const perfFile = PERF ? path.join(benchDir, `${server.name}-${randomBytes(4).toString('hex')}.perf`) : undefined;
   const recording = perfFile ? await recordCpu(server.mainPid, perfFile) : undefined;
   const before = cpuNow(server);
-  const started = performance.now();
+  const [started, opsBefore] = [performance.now(), load.latencies.length];
   await drive(load, op, ms, (latency) => load.latencies.push(latency), () => { load.errors += 1; });
   load.seconds += (performance.now() - started) / 1000;
   const after = cpuNow(server);
   for (const part of CPU_PARTS) load.cpuNs[part] += after[part] - before[part];
+  const sliceCpuNs = CPU_PARTS.reduce((sum, part) => sum + after[part] - before[part], 0);
+  load.byRound.push((load.latencies.length - opsBefore) / Math.max(sliceCpuNs / 1e9, 1e-9));
   if (recording) {
     await recording.stop();
     load.perfFiles.push(perfFile!);
@@ -197,7 +199,8 @@ function resultOf(scenario: string, load: Load): Result {
   const pct = (p: number) => latencies[Math.min(ops - 1, Math.floor(ops * p))] ?? 0;
   const cpuMs = CPU_PARTS.reduce((sum, part) => sum + cpuNs[part], 0) / 1e6;
   const perOp = Object.fromEntries(CPU_PARTS.map((part) => [part, cpuNs[part] / 1e6 / Math.max(ops, 1)])) as unknown as CpuSplit;
-  return { scenario, server: load.server.name, ops, errors: load.errors, opsPerSec: ops / load.seconds, p50: pct(0.5), p99: pct(0.99), cpuMsPerOp: cpuMs / Math.max(ops, 1), perOp, opsPerCpuSecond: ops / Math.max(cpuMs / 1000, 1e-9) };
+  return { scenario, server: load.server.name, ops, errors: load.errors, opsPerSec: ops / load.seconds, p50: pct(0.5), p99: pct(0.99), cpuMsPerOp: cpuMs / Math.max(ops, 1), perOp,
+    opsPerCpuSecond: ops / Math.max(cpuMs / 1000, 1e-9), opsPerCpuSecondByRound: load.byRound };
 }
 
 /**
@@ -209,7 +212,7 @@ async function measure(servers: Server[], scenario: string, prepare: (server: Se
   const loads: Load[] = [];
   for (const server of servers) {
     const states = await Promise.all(Array.from({ length: CONCURRENCY }, (_, i) => prepare(server, i)));
-    loads.push({ server, states, latencies: [], errors: 0, cpuNs: { loop: 0, pool: 0, other: 0, storage: 0 }, seconds: 0, perfFiles: [] });
+    loads.push({ server, states, latencies: [], errors: 0, cpuNs: { loop: 0, pool: 0, other: 0, storage: 0 }, seconds: 0, perfFiles: [], byRound: [] });
   }
   // Unmeasured first: what each server does once (code compiled on first use, templates read,
   // caches filled) would otherwise land in its first slice, and weigh more on the larger server.
@@ -465,13 +468,18 @@ try {
   console.log(`\nPasserelle (${values.pg ? 'PostgreSQL + Redis' : 'SQLite'}) vs ${values.against ? `the build in ${values.against}` : 'bare oidc-provider: in memory (baseline) and on Passerelle\'s storage (durable)'} — ${CONCURRENCY} concurrent, ${values.duration} s per scenario and server in ${SLICES} alternating slices, ${new Date().toISOString()}`);
   console.log(`ratio: ops per CPU-second relative to the ${baseline.name} server${durable ? '; vs durable: Passerelle against the same library on the same storage, i.e. what Passerelle adds' : ''}\n`);
   console.log(`CPU ms/op: all of it, then on the event loop, the libuv pool (argon2, RSA), other threads (V8's GC and compiler, libSQL's) and ${values.pg ? 'PostgreSQL and Redis' : 'the storage\'s processes (none: SQLite runs inside the server)'}\n`);
-  console.log(['scenario', 'server', 'ops/s', 'p50 ms', 'p99 ms', 'CPU ms/op', 'loop', 'pool', 'threads', 'storage', 'ops/CPU-s', 'errors', 'ratio', ...(durable ? ['vs durable'] : [])].map((h) => h.padStart(11)).join(''));
+  console.log(`by round: the lowest and highest ratio to ${baseline.name} over the rounds of slices (shorter samples than the run's ratio, so wider: a ratio within it is within this run's noise)\n`);
+  console.log(['scenario', 'server', 'ops/s', 'p50 ms', 'p99 ms', 'CPU ms/op', 'loop', 'pool', 'threads', 'storage', 'ops/CPU-s', 'errors', 'ratio', 'by round', ...(durable ? ['vs durable'] : [])].map((h) => h.padStart(11)).join(''));
   const ratio = (row: Result, to: Result) => `${fmt(row.opsPerCpuSecond / to.opsPerCpuSecond, 2)}x`;
+  const byRound = (row: Result, to: Result) => {
+    const ratios = row.opsPerCpuSecondByRound.map((value, round) => value / (to.opsPerCpuSecondByRound[round] ?? Number.NaN)).filter(Number.isFinite);
+    return ratios.length ? `${fmt(Math.min(...ratios), 2)}-${fmt(Math.max(...ratios), 2)}` : '';
+  };
   for (const result of of(passerelle)) {
     const [base, stored] = [baseline, durable].map((server) => of(server).find((r) => r.scenario === result.scenario));
     for (const row of [result, base!, ...(stored ? [stored] : [])]) {
       console.log([row.scenario, row.server, fmt(row.opsPerSec), fmt(row.p50, 1), fmt(row.p99, 1), fmt(row.cpuMsPerOp, 2), ...CPU_PARTS.map((part) => fmt(row.perOp[part], 2)), fmt(row.opsPerCpuSecond), String(row.errors),
-        row === base ? '' : ratio(row, base!), ...(stored ? [row === result ? ratio(row, stored) : ''] : [])].map((c) => c.padStart(11)).join(''));
+        row === base ? '' : ratio(row, base!), row === base ? '' : byRound(row, base!), ...(stored ? [row === result ? ratio(row, stored) : ''] : [])].map((c) => c.padStart(11)).join(''));
     }
   }
   for (const print of attributions) print();
