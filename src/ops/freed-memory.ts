@@ -9,28 +9,27 @@
 // faults its block in again (~3 ms of CPU, measured when every block was unmapped after use).
 type MallocTrim = { async(pad: number, done: (error: unknown, released: number) => void): void };
 
-let mallocTrim: Promise<MallocTrim | null> | undefined;
-
-/** glibc's malloc_trim, or null where there is none (another libc, another system). Loaded at first use. */
-function loadMallocTrim(): Promise<MallocTrim | null> {
-  mallocTrim ??= (async () => {
-    if (process.platform !== 'linux') return null;
-    try {
-      const { default: koffi } = await import('koffi');
-      return koffi.load('libc.so.6').func('int malloc_trim(size_t pad)') as MallocTrim;
-    } catch {
-      return null; // musl (Alpine) has no libc.so.6 and no malloc_trim
-    }
-  })();
-  return mallocTrim;
+/** glibc's malloc_trim, or null where there is none (another libc, another system). */
+async function loadMallocTrim(): Promise<MallocTrim | null> {
+  if (process.platform !== 'linux') return null;
+  try {
+    const { default: koffi } = await import('koffi');
+    return koffi.load('libc.so.6').func('int malloc_trim(size_t pad)') as MallocTrim;
+  } catch {
+    return null; // musl (Alpine) has no libc.so.6 and no malloc_trim
+  }
 }
+
+// Loaded with this module, not at the first release: that comes after a pause, when the code
+// that imported this module may be gone (a test's module registry, torn down).
+const mallocTrim = loadMallocTrim();
 
 /**
  * Returns the free pages of glibc's heap to the system, on libuv's pool (it walks the heap under
  * its lock). Resolves to whether anything was returned; false where there is no glibc.
  */
 export async function returnFreedMemory(): Promise<boolean> {
-  const trim = await loadMallocTrim();
+  const trim = await mallocTrim;
   if (!trim) return false;
   return new Promise((resolve, reject) => trim.async(0, (error, released) => (error ? reject(error) : resolve(released === 1))));
 }
