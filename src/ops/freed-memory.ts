@@ -20,18 +20,21 @@ async function loadMallocTrim(): Promise<MallocTrim | null> {
   }
 }
 
-// Loaded with this module, not at the first release: that comes after a pause, when the code
-// that imported this module may be gone (a test's module registry, torn down).
-const mallocTrim = loadMallocTrim();
+let mallocTrim: Promise<MallocTrim | null> | undefined;
 
 /**
- * Returns the free pages of glibc's heap to the system, on libuv's pool (it walks the heap under
- * its lock). Resolves to whether anything was returned; false where there is no glibc.
+ * A function that returns the free pages of glibc's heap to the system, on libuv's pool (it walks
+ * the heap under its lock), resolving to whether anything was returned (false where there is no
+ * glibc). Its binding starts loading now (once), not at the first release: that comes
+ * after a pause, when whoever made it may be gone (a test's module registry, torn down).
  */
-export async function returnFreedMemory(): Promise<boolean> {
-  const trim = await mallocTrim;
-  if (!trim) return false;
-  return new Promise((resolve, reject) => trim.async(0, (error, released) => (error ? reject(error) : resolve(released === 1))));
+export function freedMemoryRelease(): () => Promise<boolean> {
+  const loading = (mallocTrim ??= loadMallocTrim());
+  return async () => {
+    const trim = await loading;
+    if (!trim) return false;
+    return new Promise((resolve, reject) => trim.async(0, (error, released) => (error ? reject(error) : resolve(released === 1))));
+  };
 }
 
 /**
@@ -43,9 +46,9 @@ export const QUIET_MS = 10_000;
 
 /**
  * Wraps work that frees large blocks: once none has been running or waiting for `quietMs`,
- * calls `release` (returnFreedMemory); a shorter pause releases nothing.
+ * calls `release` (freedMemoryRelease's by default); a shorter pause releases nothing.
  */
-export function releaseAfterQuiet(release: () => Promise<unknown> = returnFreedMemory, quietMs = QUIET_MS) {
+export function releaseAfterQuiet(release: () => Promise<unknown> = freedMemoryRelease(), quietMs = QUIET_MS) {
   let inFlight = 0;
   let timer: NodeJS.Timeout | undefined;
   const releaseQuietly = () => { release().catch(() => undefined); }; // at worst the memory stays, as without
