@@ -92,6 +92,7 @@ function threadCpuNs(pid: number): { loop: number; pool: number; other: number }
   return cpu;
 }
 const CPU_PARTS = ['loop', 'pool', 'other', 'storage'] as const;
+const opsPerCpuSecond = (ops: number, cpuNs: number) => ops / Math.max(cpuNs / 1e9, 1e-9);
 
 /** Nanoseconds on CPU of one thread, from its schedstat. */
 const taskCpuNs = (pid: number, task: string) => Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(' ')[0]);
@@ -183,9 +184,12 @@ async function runSlice(load: Load, op: Operation, ms: number): Promise<void> {
   await drive(load, op, ms, (latency) => load.latencies.push(latency), () => { load.errors += 1; });
   load.seconds += (performance.now() - started) / 1000;
   const after = cpuNow(server);
-  for (const part of CPU_PARTS) load.cpuNs[part] += after[part] - before[part];
-  const sliceCpuNs = CPU_PARTS.reduce((sum, part) => sum + after[part] - before[part], 0);
-  load.byRound.push((load.latencies.length - opsBefore) / Math.max(sliceCpuNs / 1e9, 1e-9));
+  let sliceNs = 0;
+  for (const part of CPU_PARTS) {
+    load.cpuNs[part] += after[part] - before[part];
+    sliceNs += after[part] - before[part];
+  }
+  load.byRound.push(opsPerCpuSecond(load.latencies.length - opsBefore, sliceNs));
   if (recording) {
     await recording.stop();
     load.perfFiles.push(perfFile!);
@@ -197,10 +201,10 @@ function resultOf(scenario: string, load: Load): Result {
   latencies.sort((a, b) => a - b);
   const ops = latencies.length;
   const pct = (p: number) => latencies[Math.min(ops - 1, Math.floor(ops * p))] ?? 0;
-  const cpuMs = CPU_PARTS.reduce((sum, part) => sum + cpuNs[part], 0) / 1e6;
+  const totalNs = CPU_PARTS.reduce((sum, part) => sum + cpuNs[part], 0);
   const perOp = Object.fromEntries(CPU_PARTS.map((part) => [part, cpuNs[part] / 1e6 / Math.max(ops, 1)])) as unknown as CpuSplit;
-  return { scenario, server: load.server.name, ops, errors: load.errors, opsPerSec: ops / load.seconds, p50: pct(0.5), p99: pct(0.99), cpuMsPerOp: cpuMs / Math.max(ops, 1), perOp,
-    opsPerCpuSecond: ops / Math.max(cpuMs / 1000, 1e-9), opsPerCpuSecondByRound: load.byRound };
+  return { scenario, server: load.server.name, ops, errors: load.errors, opsPerSec: ops / load.seconds, p50: pct(0.5), p99: pct(0.99), cpuMsPerOp: totalNs / 1e6 / Math.max(ops, 1), perOp,
+    opsPerCpuSecond: opsPerCpuSecond(ops, totalNs), opsPerCpuSecondByRound: load.byRound };
 }
 
 /**
