@@ -1,4 +1,4 @@
-// `npm run bench [-- --pg] [-- --duration 10] [-- --slices 5] [-- --warm-up 1] [-- --only sign-in,refresh] [-- --seed-accounts N] [-- --memory N] [-- --steps N] [-- --cpu-prof DIR] [-- --against DIR] [-- --node-args='...'] [-- --perf] [-- --perf-functions PACKAGE]`
+// `npm run bench [-- --pg] [-- --duration 10] [-- --slices 5] [-- --warm-up 1] [-- --only sign-in,refresh] [-- --seed-accounts N] [-- --memory N] [-- --memory-limit MB] [-- --steps N] [-- --cpu-prof DIR] [-- --against DIR] [-- --node-args='...'] [-- --perf] [-- --perf-functions PACKAGE]`
 // Passerelle (embedded SQLite, or PostgreSQL + Redis with --pg) and two baselines under the same
 // load: a bare oidc-provider in memory (`baseline`, the issue's reference) and the same bare
 // oidc-provider on Passerelle's storage (`durable`: its adapters on the same backend, the account
@@ -16,6 +16,7 @@
 // options to Passerelle's node; `--perf` samples every server's event loop with Linux perf and
 // prints where each spends its CPU per operation, by package (cpu-attribution.ts), and
 // `--perf-functions <package>` (implies `--perf`) by function within that package.
+// `--memory-limit MB` runs Passerelle in a memory cgroup with that limit (memory-limit.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -32,11 +33,12 @@ import { createDatabase, prepareDatabase, type Database } from '../../src/storag
 import { Browser, hiddenInputsOf } from '../support/browser.js';
 import { freePort } from '../support/test-server.js';
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from '../support/backends.js';
+import { createMemoryLimit } from './memory-limit.js';
 import { microsPerOp, PERF_NODE_FLAG, printAttribution, recordCpu, samplesByCategory } from './cpu-attribution.js';
 
 const { values } = parseArgs({ options: {
   pg: { type: 'boolean' }, duration: { type: 'string', default: '10' }, slices: { type: 'string', default: '5' }, concurrency: { type: 'string', default: '16' }, 'warm-up': { type: 'string', default: '1' },
-  'seed-accounts': { type: 'string' }, memory: { type: 'string' }, only: { type: 'string' }, 'cpu-prof': { type: 'string' },
+  'seed-accounts': { type: 'string' }, memory: { type: 'string' }, 'memory-limit': { type: 'string' }, only: { type: 'string' }, 'cpu-prof': { type: 'string' },
   steps: { type: 'string' }, against: { type: 'string' }, 'node-args': { type: 'string' }, perf: { type: 'boolean' }, 'perf-functions': { type: 'string' },
 } });
 /** `--perf`, or `--perf-functions` which implies it. */
@@ -59,11 +61,33 @@ const profiling = (name: string) => [
 ];
 
 // ---- processes and CPU ------------------------------------------------------------------------
-/** The process's resident memory now (VmRSS) and the most it ever had (VmHWM), MB, from one read of its status. */
-function residentMb(pid: number): { now: number; peak: number } {
+/**
+ * The process's resident memory now (VmRSS), its anonymous part (its heaps; the rest is pages of
+ * files, the node binary's mostly, that the kernel can drop and read again) and the most it ever
+ * had (VmHWM), MB, from one read of its status.
+ */
+function residentMb(pid: number): { now: number; anon: number; peak: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const field = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024;
-  return { now: field('VmRSS'), peak: field('VmHWM') };
+  return { now: field('VmRSS'), anon: field('RssAnon'), peak: field('VmHWM') };
+}
+/**
+ * The process's RSS once it has settled after load, and how many seconds that took: first the
+ * allocator's release (QUIET_MS after the last hash, src/ops/freed-memory.ts), then V8's memory
+ * reducer, which compacts the heap and returns its spare pages once it finds the process idle (it
+ * looks every 8 s). Read each second until no new low for 20 s, at most 90 s.
+ */
+async function settledRssMb(pid: number): Promise<{ mb: number; seconds: number }> {
+  const started = performance.now();
+  let low = residentMb(pid).now;
+  let lowAt = started;
+  while (performance.now() - started < 90_000 && (performance.now() - started < QUIET_MS + 1_000 || performance.now() - lowAt < 20_000)) {
+    await sleep(1_000);
+    const now = residentMb(pid).now;
+    if (now < low - 1) lowAt = performance.now();
+    low = Math.min(low, now);
+  }
+  return { mb: residentMb(pid).now, seconds: (lowAt - started) / 1000 };
 }
 function pidsNamed(names: string[]): number[] {
   return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number).filter((pid) => {
@@ -327,6 +351,9 @@ mkdirSync(benchDir, { recursive: true });
 const children: ChildProcess[] = [];
 const cleanups: Array<() => Promise<void>> = [async () => rmSync(benchDir, { recursive: true, force: true })];
 process.on('exit', () => { for (const c of children) c.kill('SIGKILL'); });
+const memoryLimit = values['memory-limit'] ? createMemoryLimit(Number(values['memory-limit']), `passerelle-bench-${process.pid}`) : undefined;
+// Cleanups run once the servers have ended: the cgroup is empty by then.
+if (memoryLimit) cleanups.push(async () => memoryLimit.remove());
 
 /** A database of a server's own (a SQLite file in its folder, or a PostgreSQL schema) and, with --pg, a Redis prefix; dropped at the end. */
 function storageFor(name: string): { work: string; databaseUrl: string; redisPrefix?: string } {
@@ -410,8 +437,11 @@ async function startPasserelle(name: string, dir = process.cwd()): Promise<Serve
   const env: Record<string, string> = { NODE_ENV: 'test', PORT: String(port), ISSUER: url, CLIENTS_FILE: path.join(work, 'clients.json'), DATA_DIR: work, LOG_LEVEL: 'warn',
     CAPTCHA: 'off', SIGNIN_IP_LIMIT: '1000000', COOKIE_KEYS: randomBytes(32).toString('hex'), SMTP_URL: 'smtp://127.0.0.1:9', DATABASE_URL: databaseUrl,
     ...(redisPrefix ? { REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: redisPrefix } : {}) };
-  // What `npm start` runs: the compiled build (`npm run bench` builds it first), with its memory settings.
-  const child = await startProcess(['scripts/start.sh', ...profiling(name), ...(values['node-args']?.split(' ').filter(Boolean) ?? [])], env, url, '/bin/sh', dir);
+  // What `npm start` runs: the compiled build (`npm run bench` builds it first), with its memory
+  // settings; under --memory-limit, from inside its cgroup.
+  const start = ['scripts/start.sh', ...profiling(name), ...(values['node-args']?.split(' ').filter(Boolean) ?? [])];
+  const limited = name === 'passerelle' && memoryLimit;
+  const child = await startProcess(limited ? ['-c', `${limited.enter} && exec /bin/sh "$@"`, 'sh', ...start] : start, env, url, '/bin/sh', dir);
   children.push(child);
   await withDatabase(databaseUrl, (db) => storeAccounts(db, databaseUrl));
   return { name, url, mainPid: child.pid!, storagePids: storageProcesses };
@@ -456,19 +486,22 @@ try {
     for (let round = 1; round <= 2; round += 1) {
       let left = rounds;
       await Promise.all(Array.from({ length: CONCURRENCY }, async () => { while (left-- > 0) await signIn(passerelle.url); }));
-      // As the last sign-in left it, then at rest: once hashing has paused, the service hands
-      // argon2's freed blocks back (src/ops/freed-memory.ts, the README's Memory section).
-      memory[`rssMbAtLastOf${rounds * round}SignIns`] = Math.round(residentMb(passerelle.mainPid).now);
-      await sleep(QUIET_MS + 1_000);
-      const resident = residentMb(passerelle.mainPid);
-      memory[`rssMbAfter${rounds * round}SignIns`] = Math.round(resident.now);
+      const signIns = rounds * round;
+      // As the last sign-in left it (and its anonymous part), then settled at rest (settledRssMb).
+      const lastLeft = residentMb(passerelle.mainPid);
+      memory[`rssMbAtLastOf${signIns}SignIns`] = Math.round(lastLeft.now);
+      memory[`rssAnonMbAtLastOf${signIns}SignIns`] = Math.round(lastLeft.anon);
+      const settled = await settledRssMb(passerelle.mainPid);
+      memory[`rssMbAfter${signIns}SignIns`] = Math.round(settled.mb);
+      memory[`secondsToSettleAfter${signIns}SignIns`] = Math.round(settled.seconds);
       // Under load (argon2's blocks in use), since the start.
-      memory[`peakRssMbAfter${rounds * round}SignIns`] = Math.round(resident.peak);
+      memory[`peakRssMbAfter${signIns}SignIns`] = Math.round(residentMb(passerelle.mainPid).peak);
       const heap = await heapMb(passerelle.url);
-      memory[`heapUsedMbAfter${rounds * round}SignIns`] = heap.used;
-      memory[`heapTotalMbAfter${rounds * round}SignIns`] = heap.total;
+      memory[`heapUsedMbAfter${signIns}SignIns`] = heap.used;
+      memory[`heapTotalMbAfter${signIns}SignIns`] = heap.total;
     }
   }
+  if (memoryLimit) Object.assign(memory, memoryLimit.report());
   console.log(`\nPasserelle (${values.pg ? 'PostgreSQL + Redis' : 'SQLite'}) vs ${values.against ? `the build in ${values.against}` : 'bare oidc-provider: in memory (baseline) and on Passerelle\'s storage (durable)'} — ${CONCURRENCY} concurrent, ${values.duration} s per scenario and server in ${SLICES} alternating slices, ${new Date().toISOString()}`);
   console.log(`ratio: ops per CPU-second relative to the ${baseline.name} server${durable ? '; vs durable: Passerelle against the same library on the same storage, i.e. what Passerelle adds' : ''}\n`);
   console.log(`CPU ms/op: all of it, then on the event loop, the libuv pool (argon2, RSA), other threads (V8's GC and compiler, libSQL's) and ${values.pg ? 'PostgreSQL and Redis' : 'the storage\'s processes (none: SQLite runs inside the server)'}\n`);
