@@ -15,6 +15,10 @@
 #   of what survived before the next one. Left to itself, V8 picks that from the cap: 30 % with
 #   256 MB, so a full collection every 0.7 s under load, on V8's threads and the event loop.
 #   Higher: fewer collections, more memory between them (see the README's performance section).
+# - V8's young generation (SEMI_SPACE_MB per semi-space, 16 by default): V8 sizes it from the
+#   memory it sees, so in a container limited to 250 MB it picked 1 MB semi-spaces, a scavenge 16
+#   times as often: ~15 % more CPU per refresh and userinfo. Fixed at the size V8 picks on a larger
+#   machine, a container runs as the bench measures (in a 250 MB cgroup: no OOM, see the README).
 # - AsyncLocalStorage (oidc-provider keeps each request's context in one) on V8's context frames
 #   instead of promise hooks: Node 24's default, behind a flag on Node 22 (probed, so a Node that
 #   no longer knows the flag starts without it). Measured: 8-10 % less CPU per refresh and userinfo.
@@ -23,4 +27,4 @@
 export GLIBC_TUNABLES="${GLIBC_TUNABLES-glibc.malloc.arena_max=1:glibc.malloc.hugetlb=1}"
 context_frames=""
 if node --experimental-async-context-frame -e '' 2>/dev/null; then context_frames="--experimental-async-context-frame"; fi
-exec node $context_frames --max-old-space-size="${MAX_OLD_SPACE_MB:-256}" --heap-growing-percent="${HEAP_GROWING_PERCENT:-60}" "$@" dist/src/main.js
+exec node $context_frames --max-old-space-size="${MAX_OLD_SPACE_MB:-256}" --heap-growing-percent="${HEAP_GROWING_PERCENT:-60}" --max-semi-space-size="${SEMI_SPACE_MB:-16}" "$@" dist/src/main.js

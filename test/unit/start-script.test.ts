@@ -5,14 +5,15 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, test } from '@jest/globals';
+import { createMemoryLimit } from '../bench/memory-limit.js';
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '../..');
 
-/** What node ran with under start.sh, and the settings it reports. */
-async function startWith(env: Record<string, string> = {}) {
+/** What node ran with under start.sh, and the settings it reports; `enter` runs first in the same shell (a cgroup to join). */
+async function startWith(env: Record<string, string> = {}, enter = 'true') {
   const probe = 'JSON.stringify({ execArgv: process.execArgv, limitMb: require("v8").getHeapStatistics().heap_size_limit / 2 ** 20, tunables: process.env.GLIBC_TUNABLES })';
-  const { stdout } = await run('sh', ['scripts/start.sh', '-p', probe], {
+  const { stdout } = await run('sh', ['-c', `${enter} && exec sh scripts/start.sh -p "$0"`, probe], {
     cwd: root,
     // The node that runs the tests (22+), first on PATH as in `npm start`.
     env: { PATH: `${path.dirname(process.execPath)}:${process.env['PATH'] ?? ''}`, ...env },
@@ -23,14 +24,27 @@ async function startWith(env: Record<string, string> = {}) {
 describe('scripts/start.sh', () => {
   test('happy path: node starts with the memory and collection settings by default', async () => {
     const { execArgv, limitMb, tunables } = await startWith();
-    expect(execArgv).toEqual(expect.arrayContaining(['--max-old-space-size=256', '--heap-growing-percent=60']));
+    expect(execArgv).toEqual(expect.arrayContaining(['--max-old-space-size=256', '--heap-growing-percent=60', '--max-semi-space-size=16']));
     expect(limitMb).toBeLessThan(512); // the cap took effect (V8 adds the young generation to it)
     expect(tunables).toBe('glibc.malloc.arena_max=1:glibc.malloc.hugetlb=1');
   });
 
+  test('a container\'s memory limit does not shrink the young generation (V8 would size it from the limit)', async () => {
+    const unlimited = await startWith();
+    const limit = createMemoryLimit(250, `passerelle-start-test-${process.pid}`);
+    try {
+      expect((await startWith({}, limit.enter)).limitMb).toBe(unlimited.limitMb);
+      // What V8 does on its own in the same cgroup: a smaller young generation, so a smaller heap limit.
+      const { stdout } = await run('sh', ['-c', `${limit.enter} && exec "$0" --max-old-space-size=256 -p "require('v8').getHeapStatistics().heap_size_limit / 2 ** 20"`, process.execPath]);
+      expect(Number(stdout)).toBeLessThan(unlimited.limitMb - 16);
+    } finally {
+      limit.remove();
+    }
+  });
+
   test('the operator\'s environment wins', async () => {
-    const { execArgv, limitMb, tunables } = await startWith({ MAX_OLD_SPACE_MB: '1024', HEAP_GROWING_PERCENT: '100', GLIBC_TUNABLES: '' });
-    expect(execArgv).toEqual(expect.arrayContaining(['--max-old-space-size=1024', '--heap-growing-percent=100']));
+    const { execArgv, limitMb, tunables } = await startWith({ MAX_OLD_SPACE_MB: '1024', HEAP_GROWING_PERCENT: '100', GLIBC_TUNABLES: '', SEMI_SPACE_MB: '8' });
+    expect(execArgv).toEqual(expect.arrayContaining(['--max-old-space-size=1024', '--heap-growing-percent=100', '--max-semi-space-size=8']));
     expect(limitMb).toBeGreaterThan(1000);
     expect(tunables).toBe('');
   });
