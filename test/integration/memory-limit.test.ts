@@ -3,13 +3,14 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from '@jest/globals';
 import { createMemoryLimit } from '../bench/memory-limit.js';
+import { canLimitMemory } from '../support/memory-cgroups.js';
 
 /** Runs `script` in a node process that enters the cgroup before it starts. */
 function runInside(enter: string, script: string) {
   return spawnSync('/bin/sh', ['-c', `${enter} && exec "$0" -e "$1"`, process.execPath, script], { encoding: 'utf8' });
 }
 
-describe('memory limit for the bench', () => {
+(canLimitMemory() ? describe : describe.skip)('memory limit for the bench', () => {
   it('happy path: a process under the limit runs to its end, and the cgroup counted its memory', () => {
     const limit = createMemoryLimit(128, `passerelle-test-${process.pid}-under`);
     try {
