@@ -32,7 +32,7 @@ import { applyMigrations } from '../../src/storage/migrations.js';
 import { createDatabase, prepareDatabase, type Database } from '../../src/storage/prisma.js';
 import { Browser, hiddenInputsOf } from '../support/browser.js';
 import { freePort } from '../support/test-server.js';
-import { TEST_DATABASE_URL, TEST_REDIS_URL } from '../support/backends.js';
+import { dropSharedStorage, TEST_DATABASE_URL, TEST_REDIS_URL } from '../support/backends.js';
 import { createMemoryLimit } from './memory-limit.js';
 import { microsPerOp, PERF_NODE_FLAG, printAttribution, recordCpu, samplesByCategory } from './cpu-attribution.js';
 
@@ -361,15 +361,13 @@ function storageFor(name: string): { work: string; databaseUrl: string; redisPre
   mkdirSync(work, { recursive: true });
   if (!values.pg) return { work, databaseUrl: `file:${path.join(work, 'passerelle.db')}` };
   const schema = `bench_${process.pid}_${name.replace(/\W/g, '_')}`;
+  const redisPrefix = `bench-${process.pid}-${name}:`;
   const url = new URL(TEST_DATABASE_URL);
   url.searchParams.set('schema', schema);
-  cleanups.push(async () => {
-    const c = new pg.Client({ connectionString: TEST_DATABASE_URL });
-    await c.connect();
-    await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await c.end();
-  });
-  return { work, databaseUrl: url.toString(), redisPrefix: `bench-${process.pid}-${name}:` };
+  // Redis too: a run leaves ~100,000 keys (sessions, grants, tokens, with lifetimes of hours to
+  // weeks), which would otherwise weigh on Redis, and on the figures, in the runs that follow.
+  cleanups.push(() => dropSharedStorage(schema, redisPrefix));
+  return { work, databaseUrl: url.toString(), redisPrefix };
 }
 
 /** The CPU a server's storage spends for it: PostgreSQL's and Redis's processes with --pg (SQLite runs inside the server). */

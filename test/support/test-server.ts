@@ -4,13 +4,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import pg from 'pg';
-import { Redis } from 'ioredis';
 import { loadConfig, type Config } from '../../src/config/env.js';
 import { createLogger } from '../../src/log.js';
 import type { DepsOverrides } from '../../src/deps.js';
 import { startServer, type RunningServer } from '../../src/server.js';
-import { TEST_DATABASE_URL, TEST_REDIS_URL, type Backend } from './backends.js';
+import { dropSharedStorage, TEST_DATABASE_URL, TEST_REDIS_URL, type Backend } from './backends.js';
 
 export const TMP_DIR = path.resolve('test/.tmp');
 
@@ -49,14 +47,7 @@ export async function createTestStorage(backend: Backend): Promise<TestStorage> 
     backend,
     env: { DATABASE_URL: url.toString(), REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: prefix, DATA_DIR: dataDir },
     async dispose() {
-      const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
-      await client.connect();
-      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      await client.end();
-      const redis = new Redis(TEST_REDIS_URL);
-      const keys = await redis.keys(`${prefix}*`);
-      if (keys.length) await redis.del(...keys);
-      await redis.quit();
+      await dropSharedStorage(schema, prefix);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
