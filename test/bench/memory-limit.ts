@@ -46,7 +46,9 @@ export function createMemoryLimit(mb: number, name: string): MemoryLimit {
     if (version === 2) writeFileSync(path.join(parent, 'cgroup.subtree_control'), '+memory');
     mkdirSync(dir);
   } catch (error) {
-    throw new Error(`--memory-limit could not make a cgroup under ${parent} (it needs root): ${(error as Error).message}`);
+    // Root is needed; on cgroup v2 also a parent that may hand the memory controller down (a
+    // cgroup with processes of its own may not: EBUSY).
+    throw new Error(`--memory-limit could not make a memory cgroup under ${parent}: ${(error as Error).message}`);
   }
   if (version === 2) {
     writeFileSync(path.join(dir, 'memory.max'), bytes);
