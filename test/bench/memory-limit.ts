@@ -9,8 +9,11 @@ import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from 'n
 import path from 'node:path';
 
 export interface MemoryLimit {
-  /** A shell command that moves the shell into the cgroup and then runs the rest: `exec` follows. */
-  readonly enter: string;
+  /**
+   * `command args…` to run inside the cgroup, as [file, args] for spawn and execFile: a shell
+   * joins the cgroup and then becomes the command (same process), so all it allocates counts.
+   */
+  inside(command: string, args: string[]): [string, string[]];
   /** What the cgroup saw since it was made. */
   report(): { memoryLimitMb: number; cgroupPeakMb: number; oomKills: number };
   remove(): void;
@@ -59,7 +62,7 @@ export function createMemoryLimit(mb: number, name: string): MemoryLimit {
     if (existsSync(path.join(dir, 'memory.memsw.limit_in_bytes'))) writeFileSync(path.join(dir, 'memory.memsw.limit_in_bytes'), bytes);
   }
   return {
-    enter: `echo $$ > ${path.join(dir, 'cgroup.procs')}`,
+    inside: (command, args) => ['/bin/sh', ['-c', `echo $$ > ${path.join(dir, 'cgroup.procs')} && exec "$0" "$@"`, command, ...args]],
     report() {
       const toMb = (value: number) => Math.round(value / 2 ** 20);
       if (version === 2) {

@@ -72,22 +72,25 @@ function residentMb(pid: number): { now: number; anon: number; peak: number } {
   return { now: field('VmRSS'), anon: field('RssAnon'), peak: field('VmHWM') };
 }
 /**
- * The process's RSS once it has settled after load, and how many seconds that took: first the
- * allocator's release (QUIET_MS after the last hash, src/ops/freed-memory.ts), then V8's memory
- * reducer, which compacts the heap and returns its spare pages once it finds the process idle (it
- * looks every 8 s). Read each second until no new low for 20 s, at most 90 s.
+ * The process's memory once it has settled after load (residentMb's last reading), and how many
+ * seconds that took: first the allocator's release (QUIET_MS after the last hash,
+ * src/ops/freed-memory.ts), then V8's memory reducer, which compacts the heap and returns its
+ * spare pages once it finds the process idle (it looks every 8 s). Read each second until no new
+ * low for 20 s, at most 90 s.
  */
-async function settledRssMb(pid: number): Promise<{ mb: number; seconds: number }> {
+async function settledMemory(pid: number): Promise<ReturnType<typeof residentMb> & { seconds: number }> {
   const started = performance.now();
-  let low = residentMb(pid).now;
+  let resident = residentMb(pid);
+  let low = resident.now;
   let lowAt = started;
-  while (performance.now() - started < 90_000 && (performance.now() - started < QUIET_MS + 1_000 || performance.now() - lowAt < 20_000)) {
+  const waiting = (now: number) => now - started < QUIET_MS + 1_000 || now - lowAt < 20_000;
+  while (performance.now() - started < 90_000 && waiting(performance.now())) {
     await sleep(1_000);
-    const now = residentMb(pid).now;
-    if (now < low - 1) lowAt = performance.now();
-    low = Math.min(low, now);
+    resident = residentMb(pid);
+    if (resident.now < low - 1) lowAt = performance.now();
+    low = Math.min(low, resident.now);
   }
-  return { mb: residentMb(pid).now, seconds: (lowAt - started) / 1000 };
+  return { ...resident, seconds: (lowAt - started) / 1000 };
 }
 function pidsNamed(names: string[]): number[] {
   return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number).filter((pid) => {
@@ -438,8 +441,8 @@ async function startPasserelle(name: string, dir = process.cwd()): Promise<Serve
   // What `npm start` runs: the compiled build (`npm run bench` builds it first), with its memory
   // settings; under --memory-limit, from inside its cgroup.
   const start = ['scripts/start.sh', ...profiling(name), ...(values['node-args']?.split(' ').filter(Boolean) ?? [])];
-  const limited = name === 'passerelle' && memoryLimit;
-  const child = await startProcess(limited ? ['-c', `${limited.enter} && exec /bin/sh "$@"`, 'sh', ...start] : start, env, url, '/bin/sh', dir);
+  const [command, args] = name === 'passerelle' && memoryLimit ? memoryLimit.inside('/bin/sh', start) : ['/bin/sh', start];
+  const child = await startProcess(args, env, url, command, dir);
   children.push(child);
   await withDatabase(databaseUrl, (db) => storeAccounts(db, databaseUrl));
   return { name, url, mainPid: child.pid!, storagePids: storageProcesses };
@@ -485,15 +488,15 @@ try {
       let left = rounds;
       await Promise.all(Array.from({ length: CONCURRENCY }, async () => { while (left-- > 0) await signIn(passerelle.url); }));
       const signIns = rounds * round;
-      // As the last sign-in left it (and its anonymous part), then settled at rest (settledRssMb).
+      // As the last sign-in left it (and its anonymous part), then settled at rest (settledMemory).
       const lastLeft = residentMb(passerelle.mainPid);
       memory[`rssMbAtLastOf${signIns}SignIns`] = Math.round(lastLeft.now);
       memory[`rssAnonMbAtLastOf${signIns}SignIns`] = Math.round(lastLeft.anon);
-      const settled = await settledRssMb(passerelle.mainPid);
-      memory[`rssMbAfter${signIns}SignIns`] = Math.round(settled.mb);
+      const settled = await settledMemory(passerelle.mainPid);
+      memory[`rssMbAfter${signIns}SignIns`] = Math.round(settled.now);
       memory[`secondsToSettleAfter${signIns}SignIns`] = Math.round(settled.seconds);
       // Under load (argon2's blocks in use), since the start.
-      memory[`peakRssMbAfter${signIns}SignIns`] = Math.round(residentMb(passerelle.mainPid).peak);
+      memory[`peakRssMbAfter${signIns}SignIns`] = Math.round(settled.peak);
       const heap = await heapMb(passerelle.url);
       memory[`heapUsedMbAfter${signIns}SignIns`] = heap.used;
       memory[`heapTotalMbAfter${signIns}SignIns`] = heap.total;

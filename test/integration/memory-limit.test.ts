@@ -2,19 +2,17 @@
 // inside it, and the kernel's own accounting.
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from '@jest/globals';
-import { createMemoryLimit } from '../bench/memory-limit.js';
+import { createMemoryLimit, type MemoryLimit } from '../bench/memory-limit.js';
 import { canLimitMemory } from '../support/memory-cgroups.js';
 
-/** Runs `script` in a node process that enters the cgroup before it starts. */
-function runInside(enter: string, script: string) {
-  return spawnSync('/bin/sh', ['-c', `${enter} && exec "$0" -e "$1"`, process.execPath, script], { encoding: 'utf8' });
-}
+/** Runs `script` in a node process inside the cgroup. */
+const runInside = (limit: MemoryLimit, script: string) => spawnSync(...limit.inside(process.execPath, ['-e', script]), { encoding: 'utf8' });
 
 (canLimitMemory() ? describe : describe.skip)('memory limit for the bench', () => {
   it('happy path: a process under the limit runs to its end, and the cgroup counted its memory', () => {
     const limit = createMemoryLimit(128, `passerelle-test-${process.pid}-under`);
     try {
-      const run = runInside(limit.enter, 'const block = Buffer.alloc(48 * 2 ** 20, 1); console.log(block.at(-1))');
+      const run = runInside(limit, 'const block = Buffer.alloc(48 * 2 ** 20, 1); console.log(block.at(-1))');
       expect(run.stdout.trim()).toBe('1');
       expect(run.status).toBe(0);
       const report = limit.report();
@@ -29,7 +27,7 @@ function runInside(enter: string, script: string) {
   it('a process that needs more than the limit is killed, and the report says so', () => {
     const limit = createMemoryLimit(64, `passerelle-test-${process.pid}-over`);
     try {
-      const run = runInside(limit.enter, 'const kept = []; for (let i = 0; i < 16; i += 1) kept.push(Buffer.alloc(16 * 2 ** 20, 1)); console.log(kept.length)');
+      const run = runInside(limit, 'const kept = []; for (let i = 0; i < 16; i += 1) kept.push(Buffer.alloc(16 * 2 ** 20, 1)); console.log(kept.length)');
       expect(run.signal).toBe('SIGKILL');
       expect(run.stdout).toBe('');
       const report = limit.report();

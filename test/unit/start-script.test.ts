@@ -5,16 +5,18 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, test } from '@jest/globals';
-import { createMemoryLimit } from '../bench/memory-limit.js';
+import { createMemoryLimit, type MemoryLimit } from '../bench/memory-limit.js';
 import { canLimitMemory } from '../support/memory-cgroups.js';
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '../..');
 
-/** What node ran with under start.sh, and the settings it reports; `enter` runs first in the same shell (a cgroup to join). */
-async function startWith(env: Record<string, string> = {}, enter = 'true') {
+/** What node ran with under start.sh (inside `limit`'s cgroup if given), and the settings it reports. */
+async function startWith(env: Record<string, string> = {}, limit?: MemoryLimit) {
   const probe = 'JSON.stringify({ execArgv: process.execArgv, limitMb: require("v8").getHeapStatistics().heap_size_limit / 2 ** 20, tunables: process.env.GLIBC_TUNABLES })';
-  const { stdout } = await run('sh', ['-c', `${enter} && exec sh scripts/start.sh -p "$0"`, probe], {
+  const start = ['scripts/start.sh', '-p', probe];
+  const [command, args] = limit ? limit.inside('sh', start) : ['sh', start];
+  const { stdout } = await run(command, args, {
     cwd: root,
     // The node that runs the tests (22+), first on PATH as in `npm start`.
     env: { PATH: `${path.dirname(process.execPath)}:${process.env['PATH'] ?? ''}`, ...env },
@@ -34,9 +36,9 @@ describe('scripts/start.sh', () => {
     const unlimited = await startWith();
     const limit = createMemoryLimit(250, `passerelle-start-test-${process.pid}`);
     try {
-      expect((await startWith({}, limit.enter)).limitMb).toBe(unlimited.limitMb);
+      expect((await startWith({}, limit)).limitMb).toBe(unlimited.limitMb);
       // What V8 does on its own in the same cgroup: a smaller young generation, so a smaller heap limit.
-      const { stdout } = await run('sh', ['-c', `${limit.enter} && exec "$0" --max-old-space-size=256 -p "require('v8').getHeapStatistics().heap_size_limit / 2 ** 20"`, process.execPath]);
+      const { stdout } = await run(...limit.inside(process.execPath, ['--max-old-space-size=256', '-p', 'require("v8").getHeapStatistics().heap_size_limit / 2 ** 20']));
       expect(Number(stdout)).toBeLessThan(unlimited.limitMb - 16);
     } finally {
       limit.remove();
