@@ -6,7 +6,8 @@
 // "kernel:" when the sample was in the kernel on that code's behalf (a socket write that wakes
 // its peer, a file write), "storage:" in libSQL's native code, "gc:" in V8's collector. Unlike
 // `--cpu-prof`, which samples wall time, a sample is taken only while the thread runs.
-// `--perf-functions <package>` splits one package's rows by function.
+// `--perf-functions <package>` splits one package's rows by function; `--perf-functions native`
+// splits the samples with no JavaScript frame by their innermost native function.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
@@ -64,7 +65,9 @@ export function categoryOf(stack: Array<[string, string]>, split?: string): stri
     if (owner) return `${where}${owner}${isSplit(owner) ? ` ${functionOf(symbol)}` : ''}`;
   }
   // libSQL's native code does not keep frame pointers: its samples do not show who called it.
-  return where === 'storage:' ? 'storage: libSQL native code' : `${where}native code (no JavaScript frame)`;
+  if (where === 'storage:') return 'storage: libSQL native code';
+  // `--perf-functions native`: by the innermost native function (V8's, Node's, libuv's, the kernel's).
+  return `${where}native code (no JavaScript frame)${split === 'native' ? ` ${leafSymbol}` : ''}`;
 }
 
 /** Samples of thread `tid` in the recordings, by category (`split`: see categoryOf). */

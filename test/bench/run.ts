@@ -334,10 +334,11 @@ async function stepCosts(server: Server, signIns: number): Promise<{ signIns: nu
 
 type Steps = Awaited<ReturnType<typeof stepCosts>>;
 
-function printStepCosts(ours: Steps, theirs: Steps): void {
+function printStepCosts(ours: Steps, theirs: Steps, theirName: string): void {
   const perSignIn = ({ signIns, costs }: Steps, step: string, part: keyof StepCost) => (costs.get(step)?.[part] ?? 0) / signIns / (part === 'requests' ? 1 : 1000);
-  console.log('\nOne sign-in, step by step (sequential; server CPU µs per sign-in: event loop, libuv pool, other threads)\n');
-  console.log(['step', 'requests', 'ours loop', 'ours pool', 'ours other', 'requests', 'base loop', 'base pool', 'base other', 'loop diff'].map((h, i) => (i === 0 ? h.padEnd(20) : h.padStart(11))).join(''));
+  console.log(`\nOne sign-in, step by step (sequential; server CPU µs per sign-in: event loop, libuv pool, other threads), Passerelle and ${theirName}\n`);
+  const their = theirName.slice(0, 4);
+  console.log(['step', 'requests', 'ours loop', 'ours pool', 'ours other', 'requests', `${their} loop`, `${their} pool`, `${their} other`, 'loop diff'].map((h, i) => (i === 0 ? h.padEnd(20) : h.padStart(11))).join(''));
   const steps = [...new Set([...ours.costs.keys(), ...theirs.costs.keys()])].sort();
   const parts = ['requests', 'loop', 'pool', 'other'] as const;
   const row = (label: string, value: (steps: Steps, part: keyof StepCost) => number) => {
@@ -522,7 +523,9 @@ try {
   }
   for (const print of attributions) print();
   if (Object.keys(memory).length) console.log(`\nmemory: ${JSON.stringify(memory)}`);
-  if (values.steps) printStepCosts(await stepCosts(passerelle, Number(values.steps)), await stepCosts(baseline, Number(values.steps)));
+  // Against `durable` where it runs: the same library on the same storage, so a step's difference is Passerelle's own.
+  const stepsAgainst = durable ?? baseline;
+  if (values.steps) printStepCosts(await stepCosts(passerelle, Number(values.steps)), await stepCosts(stepsAgainst, Number(values.steps)), stepsAgainst.name);
   console.log(JSON.stringify({ date: new Date().toISOString(), backend: values.pg ? 'postgresql+redis' : 'sqlite', concurrency: CONCURRENCY, durationSeconds: Number(values.duration), slices: SLICES,
     passerelle: of(passerelle), baseline: of(baseline), ...(durable ? { durable: of(durable) } : {}), memory }));
 } finally {
