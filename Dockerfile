@@ -6,16 +6,13 @@ FROM node:22-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY prisma ./prisma
-# No install script runs (argon2 and libsql ship prebuilt binaries); the Prisma clients are
+# No install script runs (@node-rs/argon2 and libsql ship prebuilt binaries); the Prisma clients are
 # generated without the native engine, exactly as on a developer's machine.
 RUN npm ci --ignore-scripts --no-audit --no-fund && npm run db:generate
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY interactions ./interactions
 RUN npm run build && npm prune --omit=dev --no-audit --no-fund
-# koffi (src/ops/freed-memory.ts) ships a prebuilt binary for every platform: keep this one's.
-RUN find node_modules/koffi/build/koffi -mindepth 1 -maxdepth 1 ! -name "linux_$(node -p process.arch)" -exec rm -rf {} + \
- && rm -rf node_modules/koffi/src node_modules/koffi/vendor node_modules/koffi/doc
 
 FROM node:22-bookworm-slim AS runtime
 ENV NODE_ENV=production \

@@ -1,14 +1,10 @@
 #!/bin/sh
 # `npm start` and the container's command: the compiled service with its memory settings.
-# - argon2id fills 19 MiB per hash on libuv's threads (at most one hash per core at a time, see
-#   src/accounts/password-hasher.ts). By default glibc gives each thread its own arena, and each
-#   keeps its freed block (well over 100 MB that never shrinks). One arena for all threads
-#   (arena_max=1) lets the next hash reuse the block the last one freed, whichever thread runs
-#   it; on transparent huge pages (hugetlb=1, where the kernel offers them in madvise mode),
-#   which makes argon2's random accesses cheaper. Once hashing pauses, the service hands that
-#   arena's free pages back (src/ops/freed-memory.ts; in per-thread arenas glibc would keep
-#   them). Measured: RSS ~205 MB at rest after 20,000 sign-ins, and a hash slightly cheaper
-#   than with glibc's defaults.
+# - glibc gives each thread an arena of its own, and each keeps what its thread freed. One arena
+#   for all threads (arena_max=1) keeps the process's native allocations (libuv's pool, V8's
+#   threads) in one heap, on transparent huge pages where the kernel offers them in madvise mode
+#   (hugetlb=1). argon2's 19 MiB blocks are not there: @node-rs/argon2 has its own allocator,
+#   which unmaps each block when its hash ends (src/accounts/password-hasher.ts).
 # - V8's old space is capped at MAX_OLD_SPACE_MB (256 by default; the live heap is ~50 MB):
 #   without a cap V8 sizes it from the machine's memory and lets garbage pile up to there.
 # - After each full collection V8 lets the old space grow by HEAP_GROWING_PERCENT (default 60)

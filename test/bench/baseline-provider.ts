@@ -1,16 +1,17 @@
 // The baselines of `npm run bench`: a bare oidc-provider with a minimal sign-in form and the same
 // argon2id parameters as Passerelle.
-// - In memory (the default): its in-memory adapter and one account in a variable. What the
-//   library costs alone: the issue's reference.
+// - In memory (the default): its in-memory adapter, one account in a variable, and the `argon2`
+//   package's reference implementation. What the library costs alone: the issue's reference.
 // - On Passerelle's storage (BENCH_DATABASE_URL, and BENCH_REDIS_URL/BENCH_REDIS_PREFIX with
 //   PostgreSQL): the same library on what the spec requires of a provider that loses nothing on a
 //   restart and revokes at once on every instance. Passerelle's own oidc-provider adapters (tokens,
 //   codes, sessions and grants in the database or Redis, their identifiers stored as hashes), the
-//   account read from the database at sign-in and for claims, and Passerelle's refresh-token
-//   rotation. Nothing else of Passerelle: no pages, throttles, audit log, bookkeeping or Koa
+//   account read from the database at sign-in and for claims, its argon2 implementation
+//   (@node-rs/argon2), and Passerelle's refresh-token rotation. Nothing else of Passerelle: no pages, throttles, audit log, bookkeeping or Koa
 //   layers of its own, and its client is static. What Passerelle adds on top of the library and
 //   that storage is the difference between it and this server.
 import argon2 from 'argon2';
+import { verify as verifyPassword } from '@node-rs/argon2';
 import { randomBytes } from 'node:crypto';
 import Koa from 'koa';
 import Provider, { type Configuration } from 'oidc-provider';
@@ -52,7 +53,7 @@ function onPasserelleStorage(databaseUrl: string): Storage {
   return {
     async signIn(email, password) {
       const account = await findAccountByEmail(sql, email);
-      return account && await argon2.verify(account.passwordHash, password) ? account.id : undefined;
+      return account && await verifyPassword(account.passwordHash, password) ? account.id : undefined;
     },
     async claims(id) {
       const account = await findAccountClaims(sql, id);

@@ -26,7 +26,6 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { createAccount } from '../../src/accounts/account.repository.js';
 import { createPasswordHasher } from '../../src/accounts/password-hasher.js';
-import { QUIET_MS } from '../../src/ops/freed-memory.js';
 import { postgresSchemaOf } from '../../src/storage/database-url.js';
 import { applyMigrations } from '../../src/storage/migrations.js';
 import { createDatabase, prepareDatabase, type Database } from '../../src/storage/prisma.js';
@@ -73,18 +72,16 @@ function residentMb(pid: number): { now: number; anon: number; peak: number } {
 }
 /**
  * The process's memory once it has settled after load (residentMb's last reading), and how many
- * seconds that took: first the allocator's release (QUIET_MS after the last hash,
- * src/ops/freed-memory.ts), then V8's memory reducer, which compacts the heap and returns its
- * spare pages once it finds the process idle (it looks every 8 s). Read each second until no new
- * low for 20 s, at most 90 s.
+ * seconds that took: V8's memory reducer compacts the heap and returns its spare pages once it
+ * finds the process idle (it looks every 8 s). Read each second until no new low for 20 s, at
+ * most 90 s.
  */
 async function settledMemory(pid: number): Promise<ReturnType<typeof residentMb> & { seconds: number }> {
   const started = performance.now();
   let resident = residentMb(pid);
   let low = resident.now;
   let lowAt = started;
-  const waiting = (now: number) => now - started < QUIET_MS + 1_000 || now - lowAt < 20_000;
-  while (performance.now() - started < 90_000 && waiting(performance.now())) {
+  while (performance.now() - started < 90_000 && performance.now() - lowAt < 20_000) {
     await sleep(1_000);
     resident = residentMb(pid);
     if (resident.now < low - 1) lowAt = performance.now();

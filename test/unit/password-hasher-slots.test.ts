@@ -10,8 +10,8 @@ const computation = <T>(result: T) => () => new Promise<T>((resolve) => {
   mostAtOnce = Math.max(mostAtOnce, running);
   finishers.push(() => { running -= 1; resolve(result); });
 });
-const argon2 = { argon2id: 2, hash: jest.fn(computation('$argon2id$stub')), verify: jest.fn(computation(true)), needsRehash: () => false };
-jest.unstable_mockModule('argon2', () => ({ default: argon2 }));
+const argon2 = { hash: jest.fn(computation('$argon2id$stub')), verify: jest.fn(computation(true)), parseOptions: () => ({}) };
+jest.unstable_mockModule('@node-rs/argon2', () => argon2);
 
 const { createPasswordHasher, HASHES_AT_ONCE } = await import('../../src/accounts/password-hasher.js');
 const settle = () => new Promise((resolve) => setImmediate(resolve));
