@@ -35,7 +35,7 @@ describe('memory of password hashing', () => {
       cwd: root,
       env: { PATH: `${path.dirname(process.execPath)}:${process.env['PATH'] ?? ''}` },
     });
-    const { beforeBurst, afterBurst, keptMb } = JSON.parse(stdout) as Record<string, number>;
+    const { beforeBurst, afterBurst, keptMb } = JSON.parse(stdout) as { beforeBurst: number; afterBurst: number; keptMb: number };
     expect(keptMb).toBe(KEPT_MB); // the allocations above the blocks were still alive
     // What is still in use, and no block: with the `argon2` package's blocks in glibc's heap this
     // read ~60 MB (both blocks kept below the live allocations), 20-22 MB here.
