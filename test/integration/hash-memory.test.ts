@@ -3,13 +3,8 @@
 // event loop allocates above them, the layout in which a heap that gives back only its top (glibc's,
 // where the `argon2` package's blocks lived) kept both blocks resident until the next burst.
 // @node-rs/argon2's own allocator unmaps each block when its hash ends.
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, test } from '@jest/globals';
-
-const run = promisify(execFile);
-const root = path.resolve(import.meta.dirname, '../..');
+import { startScriptProbe } from '../support/start-script.js';
 
 const KEPT_MB = 24;
 const BLOCK_MB = 19;
@@ -31,11 +26,7 @@ const probe = `
 
 describe('memory of password hashing', () => {
   test('happy path: after a burst of hashes, the memory still in use is what the process kept, without the blocks', async () => {
-    const { stdout } = await run('sh', ['scripts/start.sh', '--import', 'tsx', '--input-type=module', '-e', probe], {
-      cwd: root,
-      env: { PATH: `${path.dirname(process.execPath)}:${process.env['PATH'] ?? ''}` },
-    });
-    const { beforeBurst, afterBurst, keptMb } = JSON.parse(stdout) as { beforeBurst: number; afterBurst: number; keptMb: number };
+    const { beforeBurst, afterBurst, keptMb } = await startScriptProbe<{ beforeBurst: number; afterBurst: number; keptMb: number }>(['--import', 'tsx', '--input-type=module', '-e', probe]);
     expect(keptMb).toBe(KEPT_MB); // the allocations above the blocks were still alive
     // What is still in use, and no block: with the `argon2` package's blocks in glibc's heap this
     // read ~60 MB (both blocks kept below the live allocations), 20-22 MB here.

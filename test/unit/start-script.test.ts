@@ -2,26 +2,18 @@
 // are ones this node accepts (a misspelt or retired flag stops the service before it starts),
 // and an operator's environment overrides them. Node evaluates `-p` instead of the service.
 import { execFile } from 'node:child_process';
-import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, test } from '@jest/globals';
 import { createMemoryLimit, type MemoryLimit } from '../bench/memory-limit.js';
 import { canLimitMemory } from '../support/memory-cgroups.js';
+import { startScriptProbe } from '../support/start-script.js';
 
 const run = promisify(execFile);
-const root = path.resolve(import.meta.dirname, '../..');
 
 /** What node ran with under start.sh (inside `limit`'s cgroup if given), and the settings it reports. */
-async function startWith(env: Record<string, string> = {}, limit?: MemoryLimit) {
+function startWith(env: Record<string, string> = {}, limit?: MemoryLimit) {
   const probe = 'JSON.stringify({ execArgv: process.execArgv, limitMb: require("v8").getHeapStatistics().heap_size_limit / 2 ** 20, tunables: process.env.GLIBC_TUNABLES })';
-  const start = ['scripts/start.sh', '-p', probe];
-  const [command, args] = limit ? limit.inside('sh', start) : ['sh', start];
-  const { stdout } = await run(command, args, {
-    cwd: root,
-    // The node that runs the tests (22+), first on PATH as in `npm start`.
-    env: { PATH: `${path.dirname(process.execPath)}:${process.env['PATH'] ?? ''}`, ...env },
-  });
-  return JSON.parse(stdout) as { execArgv: string[]; limitMb: number; tunables: string };
+  return startScriptProbe<{ execArgv: string[]; limitMb: number; tunables: string }>(['-p', probe], { env, limit });
 }
 
 describe('scripts/start.sh', () => {
