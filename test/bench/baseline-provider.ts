@@ -7,9 +7,10 @@
 //   restart and revokes at once on every instance. Passerelle's own oidc-provider adapters (tokens,
 //   codes, sessions and grants in the database or Redis, their identifiers stored as hashes), the
 //   account read from the database at sign-in and for claims, its argon2 implementation
-//   (@node-rs/argon2), and Passerelle's refresh-token rotation. Nothing else of Passerelle: no pages, throttles, audit log, bookkeeping or Koa
-//   layers of its own, and its client is static. What Passerelle adds on top of the library and
-//   that storage is the difference between it and this server.
+//   (@node-rs/argon2), and Passerelle's refresh-token rotation. Nothing else of Passerelle: no
+//   pages, throttles, audit log, bookkeeping or Koa layers of its own, and its client is static.
+//   What Passerelle adds on top of the library and that storage is the difference between it and
+//   this server.
 import argon2 from 'argon2';
 import { verify as verifyPassword } from '@node-rs/argon2';
 import { randomBytes } from 'node:crypto';

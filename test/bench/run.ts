@@ -208,12 +208,9 @@ async function runSlice(load: Load, op: Operation, ms: number): Promise<void> {
   await drive(load, op, ms, (latency) => load.latencies.push(latency), () => { load.errors += 1; });
   load.seconds += (performance.now() - started) / 1000;
   const after = cpuNow(server);
-  let sliceNs = 0;
-  for (const part of CPU_PARTS) {
-    load.cpuNs[part] += after[part] - before[part];
-    sliceNs += after[part] - before[part];
-  }
-  load.byRound.push(opsPerCpuSecond(load.latencies.length - opsBefore, sliceNs));
+  const spent = CPU_PARTS.map((part) => after[part] - before[part]);
+  CPU_PARTS.forEach((part, i) => { load.cpuNs[part] += spent[i]!; });
+  load.byRound.push(opsPerCpuSecond(load.latencies.length - opsBefore, spent.reduce((a, b) => a + b, 0)));
   if (recording) {
     await recording.stop();
     load.perfFiles.push(perfFile!);
@@ -520,9 +517,11 @@ try {
   }
   for (const print of attributions) print();
   if (Object.keys(memory).length) console.log(`\nmemory: ${JSON.stringify(memory)}`);
-  // Against `durable` where it runs: the same library on the same storage, so a step's difference is Passerelle's own.
-  const stepsAgainst = durable ?? baseline;
-  if (values.steps) printStepCosts(await stepCosts(passerelle, Number(values.steps)), await stepCosts(stepsAgainst, Number(values.steps)), stepsAgainst.name);
+  if (values.steps) {
+    // Against `durable` where it runs: the same library on the same storage, so a step's difference is Passerelle's own.
+    const against = durable ?? baseline;
+    printStepCosts(await stepCosts(passerelle, Number(values.steps)), await stepCosts(against, Number(values.steps)), against.name);
+  }
   console.log(JSON.stringify({ date: new Date().toISOString(), backend: values.pg ? 'postgresql+redis' : 'sqlite', concurrency: CONCURRENCY, durationSeconds: Number(values.duration), slices: SLICES,
     passerelle: of(passerelle), baseline: of(baseline), ...(durable ? { durable: of(durable) } : {}), memory }));
 } finally {
