@@ -34,11 +34,10 @@ export const HASHES_AT_ONCE = availableParallelism();
 export async function createPasswordHasher(parameters: Argon2Parameters = OWASP_ARGON2): Promise<PasswordHasher> {
   const options: Options = { algorithm: ARGON2ID, ...parameters };
   const slots = new Semaphore(HASHES_AT_ONCE);
-  const inSlot = <T>(computation: () => Promise<T>) => slots.runExclusive(computation);
-  const verifyInSlot = (stored: string, password: string) => inSlot(() => verify(stored, password));
-  const decoy = await inSlot(() => hash('decoy password that matches nothing', options));
+  const verifyInSlot = (stored: string, password: string) => slots.runExclusive(() => verify(stored, password));
+  const decoy = await slots.runExclusive(() => hash('decoy password that matches nothing', options));
   return {
-    hash: (password) => inSlot(() => hash(password, options)),
+    hash: (password) => slots.runExclusive(() => hash(password, options)),
     verify: async (stored, password) => {
       try {
         return await verifyInSlot(stored, password);
