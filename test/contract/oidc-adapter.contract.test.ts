@@ -5,6 +5,8 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import MemoryAdapter from 'oidc-provider/lib/adapters/memory_adapter.js';
+// The AsyncLocalStorage behind `Provider.ctx`: running inside it is running inside a request.
+import providerRequest from 'oidc-provider/lib/helpers/als.js';
 import { RedisAdapter } from '../../src/oidc/adapters/redis-adapter.js';
 import { SqlAdapter } from '../../src/oidc/adapters/sql-adapter.js';
 import { openDirectSql } from '../../src/storage/direct-sql.js';
@@ -129,6 +131,76 @@ describe.each(subjects)('oidc-provider adapter contract: %s', (_name, make) => {
     await new Promise((resolve) => setTimeout(resolve, 2100));
     expect(await subject.adapter('AccessToken').find(jti)).toBeUndefined();
     for (const jti of ending) expect(await subject.adapter('Interaction').find(jti)).toBeUndefined();
+  });
+
+  describe('within a request (a token read with its grant and session, as userinfo and refresh read them)', () => {
+    const inRequest = <T>(work: () => Promise<T>): Promise<T> => providerRequest.run({}, work);
+    /** A grant, a session and a token issued under both that ends with the session. */
+    async function issued(extra: Record<string, unknown> = {}) {
+      const [grantId, sessionId, uid, jti] = [id(), id(), id(), id()];
+      await subject.adapter('Grant').upsert(grantId, { jti: grantId, kind: 'Grant', clientId: 'c1', accountId: 'acc1', iat: now(), exp: now() + 60, openid: { scope: 'openid' } }, 60);
+      await subject.adapter('Session').upsert(sessionId, { jti: sessionId, uid, kind: 'Session', accountId: 'acc1', iat: now(), exp: now() + 60 }, 60);
+      await subject.adapter('AccessToken').upsert(jti, tokenPayload(jti, { grantId, sessionUid: uid, expiresWithSession: true, ...extra }), 60);
+      return { grantId, sessionId, uid, jti };
+    }
+
+    test('happy path: the token, then its session and grant, are found as stored', async () => {
+      const { grantId, uid, jti } = await issued();
+      await inRequest(async () => {
+        expect(await subject.adapter('AccessToken').find(jti)).toMatchObject({ jti, grantId, sessionUid: uid });
+        expect(await subject.adapter('Session').findByUid(uid)).toMatchObject({ uid, accountId: 'acc1' });
+        expect(await subject.adapter('Grant').find(grantId)).toMatchObject({ jti: grantId, clientId: 'c1' });
+        // Asked again, they are read again, and are still there.
+        expect(await subject.adapter('Grant').find(grantId)).toMatchObject({ jti: grantId });
+      });
+    });
+
+    test('sad path: a grant or session gone before the token was read is not found', async () => {
+      const { grantId, sessionId, uid, jti } = await issued();
+      await subject.adapter('Grant').destroy(grantId);
+      await subject.adapter('Session').destroy(sessionId);
+      await inRequest(async () => {
+        expect(await subject.adapter('AccessToken').find(jti)).toBeDefined();
+        expect(await subject.adapter('Session').findByUid(uid)).toBeUndefined();
+        expect(await subject.adapter('Grant').find(grantId)).toBeUndefined();
+      });
+    });
+
+    test('sad path: a write after the token was read is seen by the lookups that follow it', async () => {
+      const { grantId, sessionId, uid, jti } = await issued();
+      await inRequest(async () => {
+        expect(await subject.adapter('AccessToken').find(jti)).toBeDefined();
+        await subject.adapter('Grant').upsert(grantId, { jti: grantId, kind: 'Grant', clientId: 'c2', accountId: 'acc1', iat: now(), exp: now() + 60 }, 60);
+        await subject.adapter('Session').destroy(sessionId);
+        expect(await subject.adapter('Grant').find(grantId)).toMatchObject({ clientId: 'c2' });
+        expect(await subject.adapter('Session').findByUid(uid)).toBeUndefined();
+      });
+      await inRequest(async () => {
+        expect(await subject.adapter('AccessToken').find(jti)).toBeDefined();
+        await subject.adapter('AccessToken').revokeByGrantId(grantId);
+        await subject.adapter('Grant').destroy(grantId);
+        expect(await subject.adapter('Grant').find(grantId)).toBeUndefined();
+      });
+    });
+
+    test('sad path: what one request read ahead does not answer another', async () => {
+      const { grantId, jti } = await issued();
+      await inRequest(() => subject.adapter('AccessToken').find(jti));
+      await subject.adapter('Grant').destroy(grantId);
+      await inRequest(async () => {
+        expect(await subject.adapter('Grant').find(grantId)).toBeUndefined();
+      });
+    });
+
+    test('happy path: a token that does not end with its session reads its grant, and leaves the session to its own lookup', async () => {
+      const { grantId, sessionId, uid, jti } = await issued({ expiresWithSession: undefined });
+      await inRequest(async () => {
+        expect(await subject.adapter('AccessToken').find(jti)).toBeDefined();
+        await subject.adapter('Session').upsert(sessionId, { jti: sessionId, uid, kind: 'Session', accountId: 'acc2', iat: now(), exp: now() + 60 }, 60);
+        expect(await subject.adapter('Session').findByUid(uid)).toMatchObject({ accountId: 'acc2' });
+        expect(await subject.adapter('Grant').find(grantId)).toMatchObject({ jti: grantId });
+      });
+    });
   });
 
   test('security: the store never holds a token, code or session cookie value (SPEC §7)', async () => {

@@ -175,6 +175,29 @@ describe.each(backends)('authorization code flow on %s', (backend) => {
     expect((await userinfo(offline.access_token)).status).toBe(401);
   });
 
+  if (backend === 'sqlite') {
+    test('performance: a userinfo call reads its token, session and grant in one SQL statement, and the account in another', async () => {
+      const account = await createTestAccount(server.deps);
+      const tokens = await signInToFirstParty(await discover(server.issuer, firstParty), new Browser(server.issuer), account);
+
+      // The service's own connection, watched: every read it makes while the call runs.
+      const { sql } = server.deps.flows;
+      const reads: string[] = [];
+      const [one, all] = [sql.one, sql.all];
+      sql.one = (text, params) => { reads.push(text); return one(text, params); };
+      sql.all = (text, params) => { reads.push(text); return all(text, params); };
+      try {
+        const response = await userinfo(tokens.access_token);
+        expect(await response.json()).toMatchObject({ email: account.email });
+      } finally {
+        Object.assign(sql, { one, all });
+      }
+      expect(reads).toHaveLength(2);
+      expect(reads[0]).toMatch(/FROM "OidcPayload" t\s+LEFT JOIN "OidcPayload" g .*\s+LEFT JOIN "OidcPayload" s /s);
+      expect(reads[1]).toMatch(/FROM "Account"/);
+    });
+  }
+
   if (backend === 'postgresql+redis') {
     /** The Redis commands this test's provider sends while `action` runs ("lua": from inside a script). */
     async function redisCommandsDuring(action: () => Promise<void>): Promise<Array<{ source: string; command: string; key: string }>> {

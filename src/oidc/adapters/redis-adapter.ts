@@ -13,11 +13,11 @@
 // sides): a token remembers the keys of its grant and, when it ends with its session, of its
 // session, and reading the token reads them in the same round trip. oidc-provider asks for them
 // next within the same request (session binding, then the grant: userinfo, introspection,
-// refresh), and is answered from that read (the request's read-ahead, below): one round trip
-// for three.
+// refresh), and is answered from that read (read-ahead.ts): one round trip for three.
 import type { Redis } from 'ioredis';
-import Provider, { type Adapter, type AdapterPayload } from 'oidc-provider';
-import { indexFields, sealPayload, storageKey, storedLifetime, unsealPayload } from './stored-payload.js';
+import type { Adapter, AdapterPayload } from 'oidc-provider';
+import { forgetReadAhead, keepReadAhead, takeReadAhead } from './read-ahead.js';
+import { GRANTABLE, indexFields, relatedKeys, sealPayload, storageKey, storedLifetime, unsealPayload } from './stored-payload.js';
 
 /** The key layout above: a payload, and the pointer from a (hashed) uid or user code to it. */
 const payloadKey = (model: string, id: string) => `${model}:${storageKey(id)}`;
@@ -96,39 +96,11 @@ function withScripts(redis: Redis): ScriptedRedis {
   return redis as ScriptedRedis;
 }
 
-/**
- * Hashes read ahead for the request under way (oidc-provider's context), by the key their own
- * lookup would read; each answers one lookup, and a write to its key drops it. Outside a request
- * (the account pages' own reads, the CLI) nothing is read ahead.
- */
-const prefetched = new WeakMap<object, Map<string, string[]>>();
-/** The read-ahead of the request under way; `create` makes it on first use. */
-function readAhead(create = false): Map<string, string[]> | undefined {
-  const ctx = Provider.ctx as object | undefined;
-  if (!ctx) return undefined;
-  let entries = prefetched.get(ctx);
-  if (!entries && create) prefetched.set(ctx, entries = new Map());
-  return entries;
-}
-const takePrefetched = (key: string): string[] | undefined => {
-  const entries = readAhead();
-  const fields = entries?.get(key);
-  if (fields) entries!.delete(key);
-  return fields;
-};
-/** Forgets what was read ahead for `key`, or all of it. */
-const dropPrefetched = (key?: string) => {
-  if (key === undefined) readAhead()?.clear();
-  else readAhead()?.delete(key);
-};
-
 /** The value of `name` in a flat HGETALL reply. */
 const fieldOf = (fields: string[], name: string): string | undefined => {
   for (let i = 0; i < fields.length; i += 2) if (fields[i] === name) return fields[i + 1];
   return undefined;
 };
-
-const GRANTABLE = new Set(['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest', 'PreAuthorizedCode']);
 
 export class RedisAdapter implements Adapter {
   private readonly redis: ScriptedRedis;
@@ -154,14 +126,14 @@ export class RedisAdapter implements Adapter {
     const pointers: string[] = [];
     if (index.uid) pointers.push(pointerKey(this.model, 'uid', index.uid));
     if (index.userCode) pointers.push(pointerKey(this.model, 'userCode', index.userCode));
-    for (const written of [key, ...pointers]) dropPrefetched(written);
+    forgetReadAhead();
     const fields = ['payload', JSON.stringify(sealPayload(this.model, id, payload)), ...this.#relatedKeys(payload)];
     await this.redis.passerelleUpsert(1 + sets.length + pointers.length, key, ...sets, ...pointers, storedLifetime(expiresIn) ?? 0, sets.length, key, ...fields);
   }
 
   async find(id: string): Promise<AdapterPayload | undefined> {
     const key = this.#key(id);
-    const ahead = takePrefetched(key);
+    const ahead = takeReadAhead<string[]>(key);
     let stored: AdapterPayload | undefined;
     if (ahead) stored = this.#parseHash(ahead);
     else stored = GRANTABLE.has(this.model) ? await this.#readToken(key) : await this.#read(key);
@@ -171,7 +143,7 @@ export class RedisAdapter implements Adapter {
   /** Every API call with a session-bound access token looks its session up by uid. */
   async findByUid(uid: string): Promise<AdapterPayload | undefined> {
     const indexKey = pointerKey(this.model, 'uid', storageKey(uid));
-    const ahead = takePrefetched(indexKey);
+    const ahead = takeReadAhead<string[]>(indexKey);
     if (ahead) return this.#parseHash(ahead);
     return this.#readIndexed(indexKey);
   }
@@ -182,19 +154,18 @@ export class RedisAdapter implements Adapter {
 
   async consume(id: string): Promise<void> {
     const key = this.#key(id);
-    dropPrefetched(key);
+    forgetReadAhead();
     await this.redis.passerelleConsume(key, Math.floor(this.now().getTime() / 1000));
   }
 
   async destroy(id: string): Promise<void> {
-    const key = this.#key(id);
-    dropPrefetched(key);
-    await this.redis.del(key);
+    forgetReadAhead();
+    await this.redis.del(this.#key(id));
   }
 
   async revokeByGrantId(grantId: string): Promise<void> {
     const grantKey = `grant:${grantId}`;
-    dropPrefetched();
+    forgetReadAhead();
     const keys = await this.redis.smembers(grantKey);
     await this.redis.multi().del(...keys, grantKey).exec();
   }
@@ -209,21 +180,18 @@ export class RedisAdapter implements Adapter {
     const [token, grant, session] = await this.redis.passerelleReadToken(key, this.#keyPrefix);
     const grantKey = fieldOf(token, 'grantKey');
     const sessionKey = fieldOf(token, 'sessionKey');
-    const ahead = (grantKey || sessionKey) && readAhead(true);
-    if (ahead) {
-      // An empty reply is kept too: the grant or session is gone, and the lookup will say so.
-      if (grantKey) ahead.set(grantKey, grant);
-      if (sessionKey) ahead.set(sessionKey, session);
-    }
+    // An empty reply is kept too: the grant or session is gone, and the lookup will say so.
+    if (grantKey) keepReadAhead(grantKey, grant);
+    if (sessionKey) keepReadAhead(sessionKey, session);
     return this.#parseHash(token);
   }
 
   /** The hash fields naming a token's grant and, when it ends with it, its session (see above). */
   #relatedKeys(payload: AdapterPayload): string[] {
-    if (!GRANTABLE.has(this.model)) return [];
+    const { grantKey, sessionKey } = relatedKeys(this.model, payload);
     const fields: string[] = [];
-    if (typeof payload.grantId === 'string') fields.push('grantKey', payloadKey('Grant', payload.grantId));
-    if (payload.expiresWithSession === true && typeof payload.sessionUid === 'string') fields.push('sessionKey', pointerKey('Session', 'uid', storageKey(payload.sessionUid)));
+    if (grantKey) fields.push('grantKey', `Grant:${grantKey}`);
+    if (sessionKey) fields.push('sessionKey', pointerKey('Session', 'uid', sessionKey));
     return fields;
   }
 

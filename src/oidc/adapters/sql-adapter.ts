@@ -1,44 +1,80 @@
 // oidc-provider adapter over the database (SQLite or PostgreSQL): the embedded default, and the
 // home of clients in every deployment (they are configuration, not cache). Every protocol
 // request goes through it, so it uses prepared statements on the driver, not Prisma.
+//
+// A token's row names the rows of its grant and, when it ends with its session, of its session
+// (`grantKey`, `sessionKey`), and reading the token reads them in the same statement: oidc-provider
+// asks for them next within the same request (userinfo, introspection, refresh), and is
+// answered from that read (read-ahead.ts), one statement for three.
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import { asDate, type DirectSql } from '../../storage/direct-sql.js';
-import { indexFields, sealPayload, storageKey, storedLifetime, unsealPayload } from './stored-payload.js';
+import { forgetReadAhead, keepReadAhead, takeReadAhead } from './read-ahead.js';
+import { GRANTABLE, indexFields, relatedKeys, sealPayload, storageKey, storedLifetime, unsealPayload } from './stored-payload.js';
 
-const UPSERT = `INSERT INTO "OidcPayload" ("type", "id", "payload", "grantId", "userCode", "uid", "accountId", "expiresAt")
-  VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+const UPSERT = `INSERT INTO "OidcPayload" ("type", "id", "payload", "grantId", "userCode", "uid", "accountId", "grantKey", "sessionKey", "expiresAt")
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
   ON CONFLICT ("type", "id") DO UPDATE SET "payload" = excluded."payload", "grantId" = excluded."grantId",
-    "userCode" = excluded."userCode", "uid" = excluded."uid", "accountId" = excluded."accountId", "expiresAt" = excluded."expiresAt"`;
+    "userCode" = excluded."userCode", "uid" = excluded."uid", "accountId" = excluded."accountId",
+    "grantKey" = excluded."grantKey", "sessionKey" = excluded."sessionKey", "expiresAt" = excluded."expiresAt"`;
 const READ = 'SELECT "payload", "expiresAt", "consumedAt" FROM "OidcPayload"';
 const FIND = `${READ} WHERE "type" = ? AND "id" = ?`;
 const FIND_BY_UID = `${READ} WHERE "type" = ? AND "uid" = ? LIMIT 1`;
 const FIND_BY_USER_CODE = `${READ} WHERE "type" = ? AND "userCode" = ? LIMIT 1`;
+/** A token with the rows of its grant and session, when it names them and they are still there. */
+const FIND_TOKEN = `SELECT t."payload", t."expiresAt", t."consumedAt", t."grantKey", t."sessionKey",
+    g."payload" AS "grantPayload", g."expiresAt" AS "grantExpiresAt", g."consumedAt" AS "grantConsumedAt",
+    s."payload" AS "sessionPayload", s."expiresAt" AS "sessionExpiresAt", s."consumedAt" AS "sessionConsumedAt"
+  FROM "OidcPayload" t
+  LEFT JOIN "OidcPayload" g ON g."type" = 'Grant' AND g."id" = t."grantKey"
+  LEFT JOIN "OidcPayload" s ON s."type" = 'Session' AND s."uid" = t."sessionKey"
+  WHERE t."type" = ? AND t."id" = ?`;
 const CONSUME = 'UPDATE "OidcPayload" SET "consumedAt" = ? WHERE "type" = ? AND "id" = ?';
 const DESTROY = 'DELETE FROM "OidcPayload" WHERE "type" = ? AND "id" = ?';
 const REVOKE_GRANT = 'DELETE FROM "OidcPayload" WHERE "grantId" = ?';
 
 interface Row { payload: string; expiresAt: unknown; consumedAt: unknown }
+interface TokenRow extends Row {
+  grantKey: string | null; sessionKey: string | null;
+  grantPayload: string | null; grantExpiresAt: unknown; grantConsumedAt: unknown;
+  sessionPayload: string | null; sessionExpiresAt: unknown; sessionConsumedAt: unknown;
+}
+
+/** The read-ahead keys of a grant's row (by its id's key) and of a session's (by its uid's key). */
+const grantAhead = (hashedId: string) => `Grant:${hashedId}`;
+const sessionAhead = (hashedUid: string) => `Session:uid:${hashedUid}`;
 
 export class SqlAdapter implements Adapter {
   constructor(private readonly model: string, private readonly sql: DirectSql, private readonly now: () => Date) {}
 
   async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
     const index = indexFields(payload);
+    const related = relatedKeys(this.model, payload);
     const lifetime = storedLifetime(expiresIn);
+    forgetReadAhead();
     await this.sql.run(UPSERT, [
       this.model, storageKey(id), JSON.stringify(sealPayload(this.model, id, payload)),
-      index.grantId, index.userCode, index.uid, index.accountId,
+      index.grantId, index.userCode, index.uid, index.accountId, related.grantKey, related.sessionKey,
       lifetime ? new Date(this.now().getTime() + lifetime * 1000) : null,
     ]);
   }
 
   async find(id: string): Promise<AdapterPayload | undefined> {
-    const payload = this.#live(await this.sql.one<Row>(FIND, [this.model, storageKey(id)]));
+    const key = storageKey(id);
+    let row: Row | null | undefined;
+    if (GRANTABLE.has(this.model)) row = this.#keepRelated(await this.sql.one<TokenRow>(FIND_TOKEN, [this.model, key]));
+    else {
+      if (this.model === 'Grant') row = takeReadAhead<Row | null>(grantAhead(key));
+      if (row === undefined) row = await this.sql.one<Row>(FIND, [this.model, key]);
+    }
+    const payload = this.#live(row);
     return payload && unsealPayload(id, payload);
   }
 
   async findByUid(uid: string): Promise<AdapterPayload | undefined> {
-    return this.#live(await this.sql.one<Row>(FIND_BY_UID, [this.model, storageKey(uid)]));
+    const key = storageKey(uid);
+    let row = this.model === 'Session' ? takeReadAhead<Row | null>(sessionAhead(key)) : undefined;
+    if (row === undefined) row = await this.sql.one<Row>(FIND_BY_UID, [this.model, key]);
+    return this.#live(row);
   }
 
   async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
@@ -46,19 +82,30 @@ export class SqlAdapter implements Adapter {
   }
 
   async consume(id: string): Promise<void> {
+    forgetReadAhead();
     await this.sql.run(CONSUME, [this.now(), this.model, storageKey(id)]);
   }
 
   async destroy(id: string): Promise<void> {
+    forgetReadAhead();
     await this.sql.run(DESTROY, [this.model, storageKey(id)]);
   }
 
   async revokeByGrantId(grantId: string): Promise<void> {
+    forgetReadAhead();
     await this.sql.run(REVOKE_GRANT, [grantId]);
   }
 
+  /** Keeps the token's grant and session rows for the lookups that follow (null: gone); returns the token's. */
+  #keepRelated(row: TokenRow | undefined): Row | undefined {
+    if (!row) return undefined;
+    if (row.grantKey) keepReadAhead(grantAhead(row.grantKey), row.grantPayload === null ? null : { payload: row.grantPayload, expiresAt: row.grantExpiresAt, consumedAt: row.grantConsumedAt });
+    if (row.sessionKey) keepReadAhead(sessionAhead(row.sessionKey), row.sessionPayload === null ? null : { payload: row.sessionPayload, expiresAt: row.sessionExpiresAt, consumedAt: row.sessionConsumedAt });
+    return row;
+  }
+
   /** The stored payload if it has not expired, with `consumed` restored from its column. */
-  #live(row: Row | undefined): AdapterPayload | undefined {
+  #live(row: Row | null | undefined): AdapterPayload | undefined {
     if (!row) return undefined;
     const expiresAt = asDate(row.expiresAt);
     if (expiresAt && expiresAt <= this.now()) return undefined;

@@ -4,6 +4,9 @@
 import { createHash } from 'node:crypto';
 import type { AdapterPayload } from 'oidc-provider';
 
+/** The models issued under a grant (revoked with it), which name their grant and maybe their session. */
+export const GRANTABLE: ReadonlySet<string> = new Set(['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest', 'PreAuthorizedCode']);
+
 /** 256-bit random identifiers do not need a slow hash: SHA-256 resists preimage search. */
 export const storageKey = (identifier: string): string => createHash('sha256').update(identifier).digest('base64url');
 
@@ -41,5 +44,17 @@ export function indexFields(payload: AdapterPayload) {
     userCode: typeof payload.userCode === 'string' ? storageKey(payload.userCode) : null,
     uid: typeof payload.uid === 'string' ? storageKey(payload.uid) : null,
     accountId: typeof payload.accountId === 'string' ? payload.accountId : null,
+  };
+}
+
+/**
+ * What a token names besides itself, hashed as stored: its grant's id and, when the token ends
+ * with its session, its session's uid. Adapters read those with the token (read-ahead.ts).
+ */
+export function relatedKeys(model: string, payload: AdapterPayload): { grantKey: string | null; sessionKey: string | null } {
+  if (!GRANTABLE.has(model)) return { grantKey: null, sessionKey: null };
+  return {
+    grantKey: typeof payload.grantId === 'string' ? storageKey(payload.grantId) : null,
+    sessionKey: payload.expiresWithSession === true && typeof payload.sessionUid === 'string' ? storageKey(payload.sessionUid) : null,
   };
 }

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "OidcPayload" ADD COLUMN     "grantKey" TEXT,
+ADD COLUMN     "sessionKey" TEXT;
