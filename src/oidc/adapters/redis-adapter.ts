@@ -19,8 +19,12 @@ import type { Adapter, AdapterPayload } from 'oidc-provider';
 import { forgetReadAhead, keepReadAhead, takeReadAhead } from './read-ahead.js';
 import { GRANTABLE, indexFields, relatedKeys, sealPayload, storageKey, storedLifetime, unsealPayload } from './stored-payload.js';
 
-/** The key layout above: a payload, and the pointer from a (hashed) uid or user code to it. */
-const payloadKey = (model: string, id: string) => `${model}:${storageKey(id)}`;
+/**
+ * The key layout above: a payload (by its id, or by its id's hash), and the pointer from a
+ * (hashed) uid or user code to it.
+ */
+const hashedPayloadKey = (model: string, hashedId: string) => `${model}:${hashedId}`;
+const payloadKey = (model: string, id: string) => hashedPayloadKey(model, storageKey(id));
 const pointerKey = (model: string, index: 'uid' | 'userCode', hashed: string) => `${model}:${index}:${hashed}`;
 
 /** Models indexed per account, and the name of their index. */
@@ -190,7 +194,7 @@ export class RedisAdapter implements Adapter {
   #relatedKeys(payload: AdapterPayload): string[] {
     const { grantKey, sessionKey } = relatedKeys(this.model, payload);
     const fields: string[] = [];
-    if (grantKey) fields.push('grantKey', `Grant:${grantKey}`);
+    if (grantKey) fields.push('grantKey', hashedPayloadKey('Grant', grantKey));
     if (sessionKey) fields.push('sessionKey', pointerKey('Session', 'uid', sessionKey));
     return fields;
   }

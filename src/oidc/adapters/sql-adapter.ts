@@ -39,9 +39,11 @@ interface TokenRow extends Row {
   sessionPayload: string | null; sessionExpiresAt: unknown; sessionConsumedAt: unknown;
 }
 
-/** The read-ahead keys of a grant's row (by its id's key) and of a session's (by its uid's key). */
-const grantAhead = (hashedId: string) => `Grant:${hashedId}`;
-const sessionAhead = (hashedUid: string) => `Session:uid:${hashedUid}`;
+/** Read-ahead keys (read-ahead.ts): a payload by its hashed id, and by its hashed uid. */
+const aheadKey = (model: string, hashedId: string) => `${model}:${hashedId}`;
+const aheadUidKey = (model: string, hashedUid: string) => `${model}:uid:${hashedUid}`;
+/** A joined row's columns as a row of its own, or null when the join found nothing. */
+const joinedRow = (payload: string | null, expiresAt: unknown, consumedAt: unknown): Row | null => (payload === null ? null : { payload, expiresAt, consumedAt });
 
 export class SqlAdapter implements Adapter {
   constructor(private readonly model: string, private readonly sql: DirectSql, private readonly now: () => Date) {}
@@ -60,21 +62,16 @@ export class SqlAdapter implements Adapter {
 
   async find(id: string): Promise<AdapterPayload | undefined> {
     const key = storageKey(id);
-    let row: Row | null | undefined;
-    if (GRANTABLE.has(this.model)) row = this.#keepRelated(await this.sql.one<TokenRow>(FIND_TOKEN, [this.model, key]));
-    else {
-      if (this.model === 'Grant') row = takeReadAhead<Row | null>(grantAhead(key));
-      if (row === undefined) row = await this.sql.one<Row>(FIND, [this.model, key]);
-    }
+    const row = GRANTABLE.has(this.model)
+      ? this.#keepRelated(await this.sql.one<TokenRow>(FIND_TOKEN, [this.model, key]))
+      : await this.#readAheadOr(aheadKey(this.model, key), FIND, [this.model, key]);
     const payload = this.#live(row);
     return payload && unsealPayload(id, payload);
   }
 
   async findByUid(uid: string): Promise<AdapterPayload | undefined> {
     const key = storageKey(uid);
-    let row = this.model === 'Session' ? takeReadAhead<Row | null>(sessionAhead(key)) : undefined;
-    if (row === undefined) row = await this.sql.one<Row>(FIND_BY_UID, [this.model, key]);
-    return this.#live(row);
+    return this.#live(await this.#readAheadOr(aheadUidKey(this.model, key), FIND_BY_UID, [this.model, key]));
   }
 
   async findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {
@@ -96,11 +93,17 @@ export class SqlAdapter implements Adapter {
     await this.sql.run(REVOKE_GRANT, [grantId]);
   }
 
+  /** What was read ahead under `ahead` (null: gone), else the row `sql` finds. */
+  #readAheadOr(ahead: string, sql: string, params: string[]): Row | null | Promise<Row | undefined> {
+    const row = takeReadAhead<Row | null>(ahead);
+    return row !== undefined ? row : this.sql.one<Row>(sql, params);
+  }
+
   /** Keeps the token's grant and session rows for the lookups that follow (null: gone); returns the token's. */
   #keepRelated(row: TokenRow | undefined): Row | undefined {
     if (!row) return undefined;
-    if (row.grantKey) keepReadAhead(grantAhead(row.grantKey), row.grantPayload === null ? null : { payload: row.grantPayload, expiresAt: row.grantExpiresAt, consumedAt: row.grantConsumedAt });
-    if (row.sessionKey) keepReadAhead(sessionAhead(row.sessionKey), row.sessionPayload === null ? null : { payload: row.sessionPayload, expiresAt: row.sessionExpiresAt, consumedAt: row.sessionConsumedAt });
+    if (row.grantKey) keepReadAhead(aheadKey('Grant', row.grantKey), joinedRow(row.grantPayload, row.grantExpiresAt, row.grantConsumedAt));
+    if (row.sessionKey) keepReadAhead(aheadUidKey('Session', row.sessionKey), joinedRow(row.sessionPayload, row.sessionExpiresAt, row.sessionConsumedAt));
     return row;
   }
 
