@@ -99,17 +99,18 @@ export async function samplesByCategory(files: string[], tid: number, split?: st
 
 /**
  * Prints µs of event-loop CPU per operation by category, the servers side by side (Passerelle
- * first), largest differences first between Passerelle and the last server (the one that runs
- * the same library on the same storage, when there is one).
+ * first), largest differences first, either way, between Passerelle and the last server (the one
+ * that runs the same library on the same storage, when there is one): the same work charged to
+ * different code in the two (a socket write under another frame) shows as a pair that cancels.
  */
-export function printAttribution(scenario: string, names: string[], perOp: Array<Map<string, number>>, rows = 15): void {
+export function printAttribution(scenario: string, names: string[], perOp: Array<Map<string, number>>, rows = 20): void {
   const ours = perOp[0]!;
   const reference = perOp[perOp.length - 1]!;
   const total = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
   const diff = (category: string) => (ours.get(category) ?? 0) - (reference.get(category) ?? 0);
-  const categories = [...new Set(perOp.flatMap((m) => [...m.keys()]))].sort((a, b) => diff(b) - diff(a));
+  const categories = [...new Set(perOp.flatMap((m) => [...m.keys()]))].sort((a, b) => Math.abs(diff(b)) - Math.abs(diff(a)));
   const cell = (n: number) => n.toFixed(1).padStart(11);
-  console.log(`\n${scenario}: event-loop CPU per operation, µs (perf, ${FREQUENCY} Hz), largest differences ${names[0]} − ${names[names.length - 1]} first`);
+  console.log(`\n${scenario}: event-loop CPU per operation, µs (perf, ${FREQUENCY} Hz), largest differences ${names[0]} − ${names[names.length - 1]} first, either way`);
   console.log(`${names.map((name) => name.padStart(11)).join('')}${'diff'.padStart(11)}  category`);
   console.log(`${perOp.map((m) => cell(total(m))).join('')}${cell(total(ours) - total(reference))}  all`);
   for (const category of categories.slice(0, rows)) {

@@ -2,7 +2,8 @@
 // Passerelle (embedded SQLite, or PostgreSQL + Redis with --pg) and two baselines under the same
 // load: a bare oidc-provider in memory (`baseline`, the issue's reference) and the same bare
 // oidc-provider on Passerelle's storage (`durable`: its adapters on the same backend, the account
-// in the database, its refresh-token rotation; baseline-provider.ts), both on Node's defaults.
+// in the database, its refresh-token rotation; baseline-provider.ts), both on Node's defaults and
+// compiled as Passerelle is.
 // Passerelle against `durable` is what Passerelle adds (its code, net of its runtime settings);
 // `durable` against `baseline` is what durable, shared storage costs the library itself.
 // 16 concurrent clients per scenario, the servers taking turns in short slices so that a shared
@@ -462,7 +463,9 @@ async function startBaseline(name: 'baseline' | 'durable'): Promise<Server> {
     Object.assign(env, { BENCH_DATABASE_URL: databaseUrl, ...(redisPrefix ? { BENCH_REDIS_URL: TEST_REDIS_URL, BENCH_REDIS_PREFIX: redisPrefix } : {}) });
   }
   // Both on Node's defaults: the runtime settings scripts/start.sh gives Passerelle are Passerelle's.
-  const child = await startProcess([...profiling(name), '--import', 'tsx', 'test/bench/baseline-provider.ts'], env, url);
+  // Compiled, as Passerelle is (prebench, tsconfig.bench.json): under tsx, its module hooks and the
+  // source maps it turns on cost the baselines CPU on requests that Passerelle's dist/ does not pay.
+  const child = await startProcess([...profiling(name), 'dist/test/bench/baseline-provider.js'], env, url);
   children.push(child);
   return { name, url, mainPid: child.pid!, storagePids: name === 'durable' ? storageProcesses : () => [] };
 }
