@@ -1,6 +1,7 @@
 // `npm start`: load configuration, migrate, serve. Configuration mistakes print one line and exit 1.
 import { ClientsFileError } from './config/clients.js';
 import { ConfigError, loadConfig } from './config/env.js';
+import { lowerThreadPoolPriority } from './ops/thread-pool-priority.js';
 import { startServer } from './server.js';
 
 const nodeMajor = Number(process.versions.node.split('.')[0]);
@@ -12,6 +13,11 @@ if (nodeMajor < 22) {
 try {
   const config = loadConfig();
   const running = await startServer(config);
+  // The service's own process only (not a test's that starts a server in it).
+  await lowerThreadPoolPriority(config.THREAD_POOL_NICE).then(
+    (threads) => running.deps.log.info({ threads, niceness: config.THREAD_POOL_NICE }, 'thread pool below the event loop'),
+    (error: unknown) => running.deps.log.warn({ err: error }, 'could not lower the thread pool\'s priority'),
+  );
   const shutdown = async (signal: string) => {
     running.deps.log.info({ signal }, 'shutting down');
     await running.stop();

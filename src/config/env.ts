@@ -3,6 +3,11 @@ import { z } from 'zod';
 
 const booleanString = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const positiveInt = (name: string) => z.coerce.number({ error: `${name} must be a whole number` }).int().min(1, { error: `${name} must be at least 1` });
+/** A Unix niceness a process may give its own threads: 0 (unchanged) to 19 (last). */
+const niceness = (name: string) => {
+  const error = `${name} must be a whole number from 0 to 19`;
+  return z.coerce.number({ error }).int({ error }).min(0, { error }).max(19, { error });
+};
 
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -36,6 +41,7 @@ const EnvSchema = z.object({
   TIME_ZONE: z.string().refine((zone) => { try { new Intl.DateTimeFormat('fr', { timeZone: zone }); return true; } catch { return false; } },
     { error: 'TIME_ZONE must be an IANA time zone, e.g. Pacific/Noumea' }).default('Pacific/Noumea'),
   DATA_DIR: z.string().min(1).default('./data'),
+  THREAD_POOL_NICE: niceness('THREAD_POOL_NICE').default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 }).superRefine((env, ctx) => {
   if (env.NODE_ENV !== 'production') return;
