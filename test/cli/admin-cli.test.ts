@@ -164,6 +164,8 @@ describe.each(backends)('operator CLI on %s', (backend) => {
     expect(await findAccountByEmail(server.deps.flows.sql, email)).toBeNull();
 
     const tail = await admin(['audit:tail', '--account', account.id, '--type', 'account.', '--json'], env());
+    expect(tail.stderr).toBe('');
+    expect(tail.code).toBe(0);
     const types = tail.stdout.split('\n').filter(Boolean).map((line) => (JSON.parse(line) as { type: string }).type);
     expect(types).toEqual(expect.arrayContaining(['account.created', 'account.unlocked_by_admin', 'account.disabled', 'account.enabled', 'account.deleted']));
     expect(types.every((type) => type.startsWith('account.'))).toBe(true);
