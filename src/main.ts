@@ -14,15 +14,8 @@ try {
   const config = loadConfig();
   const running = await startServer(config);
   // The service's own process only (not a test's that starts a server in it).
-  const niceness = config.THREAD_POOL_NICE;
-  await lowerThreadPoolPriority(niceness).then(
-    (threads) => {
-      if (threads > 0) running.deps.log.info({ threads, niceness }, 'thread pool below the event loop');
-      // A Node whose libuv names its threads otherwise: say that the setting did nothing.
-      else if (niceness > 0 && process.platform === 'linux') running.deps.log.warn({ niceness }, 'THREAD_POOL_NICE: no libuv pool thread found, priorities unchanged');
-    },
-    (error: unknown) => running.deps.log.warn({ err: error }, 'could not lower the thread pool\'s priority'),
-  );
+  await lowerThreadPoolPriority(config.THREAD_POOL_NICE, running.deps.log)
+    .catch((error: unknown) => running.deps.log.warn({ err: error }, 'could not lower the thread pool\'s priority'));
   const shutdown = async (signal: string) => {
     running.deps.log.info({ signal }, 'shutting down');
     await running.stop();

@@ -9,15 +9,17 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { setPriority } from 'node:os';
+import type { Logger } from '../log.js';
 
 /** The name libuv gives its pool's threads (Linux). */
 const POOL_THREAD = 'libuv-worker';
 
 /**
  * Gives the pool's threads `niceness` (0: leaves them as they are). Linux only, where a thread's
- * priority is its own; elsewhere it does nothing. Resolves to the number of threads changed.
+ * priority is its own; elsewhere it does nothing. Resolves to the number of threads changed, and
+ * tells `log` what it did, or that it found no pool thread to change.
  */
-export async function lowerThreadPoolPriority(niceness: number): Promise<number> {
+export async function lowerThreadPoolPriority(niceness: number, log?: Logger): Promise<number> {
   if (niceness === 0 || process.platform !== 'linux') return 0;
   // libuv starts all its pool's threads at the pool's first task: make sure there was one.
   await stat('.');
@@ -27,6 +29,9 @@ export async function lowerThreadPoolPriority(niceness: number): Promise<number>
     setPriority(Number(tid), niceness);
     lowered += 1;
   }
+  if (lowered > 0) log?.info({ threads: lowered, niceness }, 'thread pool below the event loop');
+  // A Node whose libuv names its threads otherwise: the setting did nothing, say so.
+  else log?.warn({ niceness }, 'THREAD_POOL_NICE: no libuv pool thread found, priorities unchanged');
   return lowered;
 }
 
