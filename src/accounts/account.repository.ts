@@ -46,9 +46,8 @@ export interface AccountClaims { id: string; email: string; emailVerifiedAt: Dat
 
 const ACCOUNT_CLAIMS = 'SELECT "id", "email", "emailVerifiedAt", "updatedAt", "status" FROM "Account" WHERE "id" = ?';
 
-/** What the provider needs to issue claims, on every token and userinfo request: nothing more. */
-export async function findAccountClaims(sql: DirectSql, id: string): Promise<AccountClaims | undefined> {
-  const row = await sql.one<Record<keyof AccountClaims, unknown>>(ACCOUNT_CLAIMS, [id]);
+/** An ACCOUNT_CLAIMS row as either driver returns it, or undefined when there was none. */
+export function accountClaimsOf(row: Record<keyof AccountClaims, unknown> | undefined): AccountClaims | undefined {
   return row && {
     id: String(row.id),
     email: String(row.email),
@@ -57,6 +56,10 @@ export async function findAccountClaims(sql: DirectSql, id: string): Promise<Acc
     status: String(row.status),
   };
 }
+
+/** What the provider needs to issue claims, on every token and userinfo request: nothing more. */
+export const findAccountClaims = async (sql: DirectSql, id: string): Promise<AccountClaims | undefined> =>
+  accountClaimsOf(await sql.one(ACCOUNT_CLAIMS, [id]));
 
 const SIGNED_IN = `UPDATE "Account" SET "lastLoginAt" = ?, "failedLogins" = 0, "passwordHash" = COALESCE(?, "passwordHash"), "updatedAt" = ?
   WHERE "id" = ?`;

@@ -3,10 +3,10 @@
 import { createHash } from 'node:crypto';
 import Provider, { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Config } from '../config/env.js';
-import { findAccountClaims } from '../accounts/account.repository.js';
 import type { DirectSql } from '../storage/direct-sql.js';
 import type { SigningJwk } from './signing-keys.js';
 import { isFirstPartyClient } from './consent.js';
+import { tokenAccountClaims } from './token-account.js';
 
 /** Lifetimes in seconds. Access tokens are short, as FranceConnect's: relying parties refresh. */
 export const LIFETIMES = {
@@ -58,7 +58,7 @@ export function createProvider(config: Config, deps: ProviderDeps): Provider {
     pairwiseIdentifier: (_ctx, accountId, client) =>
       createHash('sha256').update(`${client.sectorIdentifier}\0${accountId}\0${deps.pairwiseSalt}`).digest('base64url'),
     async findAccount(_ctx, id) {
-      const account = await findAccountClaims(deps.sql, id);
+      const account = await tokenAccountClaims(deps.sql, id);
       if (!account || account.status === 'disabled') return undefined;
       return {
         accountId: account.id,

@@ -17,9 +17,10 @@ import { randomBytes } from 'node:crypto';
 import Koa from 'koa';
 import Provider, { type Configuration } from 'oidc-provider';
 import { OWASP_ARGON2 } from '../../src/accounts/password-hasher.js';
-import { findAccountByEmail, findAccountClaims } from '../../src/accounts/account.repository.js';
+import { findAccountByEmail } from '../../src/accounts/account.repository.js';
 import { createOidcAdapterFactory } from '../../src/oidc/adapters/adapter-factory.js';
 import { SqlAdapter } from '../../src/oidc/adapters/sql-adapter.js';
+import { tokenAccountClaims } from '../../src/oidc/token-account.js';
 import { openDirectSql } from '../../src/storage/direct-sql.js';
 import { createRedis } from '../../src/storage/redis.js';
 
@@ -57,7 +58,7 @@ function onPasserelleStorage(databaseUrl: string): Storage {
       return account && await verifyPassword(account.passwordHash, password) ? account.id : undefined;
     },
     async claims(id) {
-      const account = await findAccountClaims(sql, id);
+      const account = await tokenAccountClaims(sql, id);
       return account && { sub: account.id, email: account.email, email_verified: account.emailVerifiedAt !== null };
     },
     // The client is static (`clients` below): the Client adapter is never asked.

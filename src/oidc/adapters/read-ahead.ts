@@ -8,6 +8,9 @@
 // request forgets them all, so a lookup never answers from before a write it could see.
 import Provider from 'oidc-provider';
 
+/** The read-ahead key of an account's claims, by the account's id (what `findAccount` is asked for). */
+export const accountAheadKey = (accountId: string): string => `Account:${accountId}`;
+
 const entriesByRequest = new WeakMap<object, Map<string, unknown>>();
 
 /** The read-ahead of the request under way, if there is a request; `create` makes it on first use. */

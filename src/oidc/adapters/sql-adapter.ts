@@ -3,12 +3,13 @@
 // request goes through it, so it uses prepared statements on the driver, not Prisma.
 //
 // A token's row names the rows of its grant and, when it ends with its session, of its session
-// (`grantKey`, `sessionKey`), and reading the token reads them in the same statement: oidc-provider
-// asks for them next within the same request (userinfo, introspection, refresh), and is
-// answered from that read (read-ahead.ts), one statement for three.
+// (`grantKey`, `sessionKey`), and reading the token reads them in the same statement, with its
+// account's claims: oidc-provider asks for them next within the same request (userinfo,
+// introspection, refresh), and is answered from that read (read-ahead.ts), one statement for four.
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import { asDate, type DirectSql } from '../../storage/direct-sql.js';
-import { forgetReadAhead, keepReadAhead, takeReadAhead } from './read-ahead.js';
+import { accountClaimsOf } from '../../accounts/account.repository.js';
+import { accountAheadKey, forgetReadAhead, keepReadAhead, takeReadAhead } from './read-ahead.js';
 import { GRANTABLE, indexFields, relatedKeys, sealPayload, storageKey, storedLifetime, unsealPayload } from './stored-payload.js';
 
 const UPSERT = `INSERT INTO "OidcPayload" ("type", "id", "payload", "grantId", "userCode", "uid", "accountId", "grantKey", "sessionKey", "expiresAt")
@@ -20,13 +21,19 @@ const READ = 'SELECT "payload", "expiresAt", "consumedAt" FROM "OidcPayload"';
 const FIND = `${READ} WHERE "type" = ? AND "id" = ?`;
 const FIND_BY_UID = `${READ} WHERE "type" = ? AND "uid" = ? LIMIT 1`;
 const FIND_BY_USER_CODE = `${READ} WHERE "type" = ? AND "userCode" = ? LIMIT 1`;
-/** A token with the rows of its grant and session, when it names them and they are still there. */
-const FIND_TOKEN = `SELECT t."payload", t."expiresAt", t."consumedAt", t."grantKey", t."sessionKey",
+/**
+ * A token with the rows of its grant and session, when it names them and they are still there,
+ * and its account's claims (account.repository.ts's ACCOUNT_CLAIMS), when it has an account.
+ */
+const FIND_TOKEN = `SELECT t."payload", t."expiresAt", t."consumedAt", t."grantKey", t."sessionKey", t."accountId",
     g."payload" AS "grantPayload", g."expiresAt" AS "grantExpiresAt", g."consumedAt" AS "grantConsumedAt",
-    s."payload" AS "sessionPayload", s."expiresAt" AS "sessionExpiresAt", s."consumedAt" AS "sessionConsumedAt"
+    s."payload" AS "sessionPayload", s."expiresAt" AS "sessionExpiresAt", s."consumedAt" AS "sessionConsumedAt",
+    a."id" AS "accountFound", a."email" AS "accountEmail", a."emailVerifiedAt" AS "accountEmailVerifiedAt",
+    a."updatedAt" AS "accountUpdatedAt", a."status" AS "accountStatus"
   FROM "OidcPayload" t
   LEFT JOIN "OidcPayload" g ON g."type" = 'Grant' AND g."id" = t."grantKey"
   LEFT JOIN "OidcPayload" s ON s."type" = 'Session' AND s."uid" = t."sessionKey"
+  LEFT JOIN "Account" a ON a."id" = t."accountId"
   WHERE t."type" = ? AND t."id" = ?`;
 const CONSUME = 'UPDATE "OidcPayload" SET "consumedAt" = ? WHERE "type" = ? AND "id" = ?';
 const DESTROY = 'DELETE FROM "OidcPayload" WHERE "type" = ? AND "id" = ?';
@@ -37,6 +44,7 @@ interface TokenRow extends Row {
   grantKey: string | null; sessionKey: string | null;
   grantPayload: string | null; grantExpiresAt: unknown; grantConsumedAt: unknown;
   sessionPayload: string | null; sessionExpiresAt: unknown; sessionConsumedAt: unknown;
+  accountId: string | null; accountFound: string | null; accountEmail: unknown; accountEmailVerifiedAt: unknown; accountUpdatedAt: unknown; accountStatus: unknown;
 }
 
 /** Read-ahead keys (read-ahead.ts): a payload by its hashed id, and by its hashed uid. */
@@ -99,11 +107,17 @@ export class SqlAdapter implements Adapter {
     return row !== undefined ? row : this.sql.one<Row>(sql, params);
   }
 
-  /** Keeps the token's grant and session rows for the lookups that follow (null: gone); returns the token's. */
+  /** Keeps the token's grant, session and account for the lookups that follow (null: gone); returns the token's row. */
   #keepRelated(row: TokenRow | undefined): Row | undefined {
     if (!row) return undefined;
     if (row.grantKey) keepReadAhead(aheadKey('Grant', row.grantKey), joinedRow(row.grantPayload, row.grantExpiresAt, row.grantConsumedAt));
     if (row.sessionKey) keepReadAhead(aheadUidKey('Session', row.sessionKey), joinedRow(row.sessionPayload, row.sessionExpiresAt, row.sessionConsumedAt));
+    if (row.accountId) {
+      const claims = row.accountFound === null ? null : accountClaimsOf({
+        id: row.accountFound, email: row.accountEmail, emailVerifiedAt: row.accountEmailVerifiedAt, updatedAt: row.accountUpdatedAt, status: row.accountStatus,
+      });
+      keepReadAhead(accountAheadKey(row.accountId), claims);
+    }
     return row;
   }
 
