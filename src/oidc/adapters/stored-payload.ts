@@ -1,14 +1,18 @@
 // What an adapter keeps of an oidc-provider payload. The provider's identifiers are bearer
 // secrets (opaque tokens, codes, session cookies), so they are stored only as a SHA-256 digest
 // (ASVS 3.5.2 / SPEC §7): a copy of the database or of Redis holds no usable token.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { AdapterPayload } from 'oidc-provider';
 
 /** The models issued under a grant (revoked with it), which name their grant and maybe their session. */
 export const GRANTABLE: ReadonlySet<string> = new Set(['AccessToken', 'AuthorizationCode', 'RefreshToken', 'DeviceCode', 'BackchannelAuthenticationRequest', 'PreAuthorizedCode']);
 
-/** 256-bit random identifiers do not need a slow hash: SHA-256 resists preimage search. */
-export const storageKey = (identifier: string): string => createHash('sha256').update(identifier).digest('base64url');
+/**
+ * 256-bit random identifiers do not need a slow hash: SHA-256 resists preimage search. Several
+ * per protocol request: the one-shot `hash` takes half the CPU of a `createHash` object (0.31
+ * against 0.64 µs on this host).
+ */
+export const storageKey = (identifier: string): string => hash('sha256', identifier, 'base64url');
 
 /**
  * The lifetime to store, in whole seconds, or undefined for none (oidc-provider passes no
