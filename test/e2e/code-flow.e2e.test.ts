@@ -176,24 +176,39 @@ describe.each(backends)('authorization code flow on %s', (backend) => {
   });
 
   if (backend === 'sqlite') {
-    test('performance: a userinfo call reads its token, session, grant and account in one SQL statement', async () => {
-      const account = await createTestAccount(server.deps);
-      const tokens = await signInToFirstParty(await discover(server.issuer, firstParty), new Browser(server.issuer), account);
-
-      // The service's own connection, watched: every read it makes while the call runs.
+    /** The reads the service's own connection makes while `action` runs. */
+    async function readsDuring(action: () => Promise<void>): Promise<string[]> {
       const { sql } = server.deps.flows;
       const reads: string[] = [];
       const [one, all] = [sql.one, sql.all];
       sql.one = (text, params) => { reads.push(text); return one(text, params); };
       sql.all = (text, params) => { reads.push(text); return all(text, params); };
       try {
-        const response = await userinfo(tokens.access_token);
-        expect(await response.json()).toMatchObject({ email: account.email });
+        await action();
       } finally {
         Object.assign(sql, { one, all });
       }
-      expect(reads).toHaveLength(1);
-      expect(reads[0]).toMatch(/FROM "OidcPayload" t\s+LEFT JOIN "OidcPayload" g .*\s+LEFT JOIN "OidcPayload" s .*\s+LEFT JOIN "Account" a /s);
+      return reads;
+    }
+    const TOKEN_WITH_ITS_RECORDS = /FROM "OidcPayload" t\s+LEFT JOIN "OidcPayload" g .*\s+LEFT JOIN "OidcPayload" s .*\s+LEFT JOIN "Account" a /s;
+
+    test('performance: a userinfo call, or a refresh, reads its token, session, grant and account in one SQL statement', async () => {
+      const account = await createTestAccount(server.deps);
+      const config = await discover(server.issuer, firstParty);
+      const tokens = await signInToFirstParty(config, new Browser(server.issuer), account, 'openid email offline_access');
+
+      const userinfoReads = await readsDuring(async () => {
+        const response = await userinfo(tokens.access_token);
+        expect(await response.json()).toMatchObject({ email: account.email });
+      });
+      expect(userinfoReads).toEqual([expect.stringMatching(TOKEN_WITH_ITS_RECORDS)]);
+
+      const refreshReads = await readsDuring(async () => {
+        const refreshed = await oidc.refreshTokenGrant(config, tokens.refresh_token!);
+        expect(refreshed.claims()!.sub).toBe(tokens.claims()!.sub);
+        expect(refreshed.refresh_token).not.toBe(tokens.refresh_token);
+      });
+      expect(refreshReads).toEqual([expect.stringMatching(TOKEN_WITH_ITS_RECORDS)]);
     });
   }
 
