@@ -97,23 +97,32 @@ export async function samplesByCategory(files: string[], tid: number, split?: st
   return counts;
 }
 
+/** µs per operation that server `a` spends on a category more than server `b`. */
+const differenceOf = (perOp: Array<Map<string, number>>, a: number, b: number) =>
+  (category: string) => (perOp[a]!.get(category) ?? 0) - (perOp[b]!.get(category) ?? 0);
+
+/** Every category, largest difference between servers `a` and `b` first, either way. */
+export function byDifference(perOp: Array<Map<string, number>>, a: number, b: number): string[] {
+  const diff = differenceOf(perOp, a, b);
+  return [...new Set(perOp.flatMap((m) => [...m.keys()]))].sort((x, y) => Math.abs(diff(y)) - Math.abs(diff(x)));
+}
+
 /**
  * Prints µs of event-loop CPU per operation by category, the servers side by side (Passerelle
- * first), largest differences first, either way, between Passerelle and the last server (the one
- * that runs the same library on the same storage, when there is one): the same work charged to
- * different code in the two (a socket write under another frame) shows as a pair that cancels.
+ * first), largest differences first, either way, between the two servers of `between` (by
+ * default Passerelle and the last server, the one that runs the same library on the same
+ * storage when there is one): the same work charged to different code in the two (a socket
+ * write under another frame) shows as a pair that cancels.
  */
-export function printAttribution(scenario: string, names: string[], perOp: Array<Map<string, number>>, rows = 20): void {
-  const ours = perOp[0]!;
-  const reference = perOp[perOp.length - 1]!;
-  const total = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
-  const diff = (category: string) => (ours.get(category) ?? 0) - (reference.get(category) ?? 0);
-  const categories = [...new Set(perOp.flatMap((m) => [...m.keys()]))].sort((a, b) => Math.abs(diff(b)) - Math.abs(diff(a)));
+export function printAttribution(scenario: string, names: string[], perOp: Array<Map<string, number>>, rows = 20, between: [number, number] = [0, perOp.length - 1]): void {
+  const [a, b] = between;
+  const diff = differenceOf(perOp, a, b);
+  const total = (m: Map<string, number>) => [...m.values()].reduce((sum, n) => sum + n, 0);
   const cell = (n: number) => n.toFixed(1).padStart(11);
-  console.log(`\n${scenario}: event-loop CPU per operation, µs (perf, ${FREQUENCY} Hz), largest differences ${names[0]} − ${names[names.length - 1]} first, either way`);
+  console.log(`\n${scenario}: event-loop CPU per operation, µs (perf, ${FREQUENCY} Hz), largest differences ${names[a]} − ${names[b]} first, either way`);
   console.log(`${names.map((name) => name.padStart(11)).join('')}${'diff'.padStart(11)}  category`);
-  console.log(`${perOp.map((m) => cell(total(m))).join('')}${cell(total(ours) - total(reference))}  all`);
-  for (const category of categories.slice(0, rows)) {
+  console.log(`${perOp.map((m) => cell(total(m))).join('')}${cell(total(perOp[a]!) - total(perOp[b]!))}  all`);
+  for (const category of byDifference(perOp, a, b).slice(0, rows)) {
     console.log(`${perOp.map((m) => cell(m.get(category) ?? 0)).join('')}${cell(diff(category))}  ${category}`);
   }
 }

@@ -1,4 +1,4 @@
-// `npm run bench [-- --pg] [-- --duration 10] [-- --slices 5] [-- --warm-up 1] [-- --only sign-in,refresh] [-- --seed-accounts N] [-- --memory N] [-- --memory-limit MB] [-- --steps N] [-- --cpu-prof DIR] [-- --against DIR] [-- --node-args='...'] [-- --perf] [-- --perf-functions PACKAGE]`
+// `npm run bench [-- --pg] [-- --duration 10] [-- --slices 5] [-- --warm-up 1] [-- --only sign-in,refresh] [-- --seed-accounts N] [-- --memory N] [-- --memory-limit MB] [-- --steps N] [-- --cpu-prof DIR] [-- --against DIR] [-- --node-args='...'] [-- --perf] [-- --perf-functions PACKAGE] [-- --perf-rows N] [-- --perf-diff A,B]`
 // Passerelle (embedded SQLite, or PostgreSQL + Redis with --pg) and two baselines under the same
 // load: a bare oidc-provider in memory (`baseline`, the issue's reference) and the same bare
 // oidc-provider on Passerelle's storage (`durable`: its adapters on the same backend, the account
@@ -16,7 +16,9 @@
 // the baselines' place, to measure a change under the same interleaving; `--node-args` passes
 // options to Passerelle's node; `--perf` samples every server's event loop with Linux perf and
 // prints where each spends its CPU per operation, by package (cpu-attribution.ts), and
-// `--perf-functions <package>` (implies `--perf`) by function within that package.
+// `--perf-functions <package>` (implies `--perf`) by function within that package; `--perf-rows N`
+// prints N rows, and `--perf-diff A,B` ranks them by server A's difference to server B (by default
+// Passerelle's to the last server, `durable`; `durable,baseline` shows what the storage costs).
 // `--memory-limit MB` runs Passerelle in a memory cgroup with that limit (memory-limit.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -40,9 +42,20 @@ const { values } = parseArgs({ options: {
   pg: { type: 'boolean' }, duration: { type: 'string', default: '10' }, slices: { type: 'string', default: '5' }, concurrency: { type: 'string', default: '16' }, 'warm-up': { type: 'string', default: '1' },
   'seed-accounts': { type: 'string' }, memory: { type: 'string' }, 'memory-limit': { type: 'string' }, only: { type: 'string' }, 'cpu-prof': { type: 'string' },
   steps: { type: 'string' }, against: { type: 'string' }, 'node-args': { type: 'string' }, perf: { type: 'boolean' }, 'perf-functions': { type: 'string' },
+  'perf-rows': { type: 'string' }, 'perf-diff': { type: 'string' },
 } });
-/** `--perf`, or `--perf-functions` which implies it. */
-const PERF = Boolean(values.perf || values['perf-functions']);
+/** `--perf`, or `--perf-functions`, `--perf-rows` or `--perf-diff`, which imply it. */
+const PERF = Boolean(values.perf || values['perf-functions'] || values['perf-rows'] || values['perf-diff']);
+/** The servers a run starts, in the order they are printed. */
+const SERVER_NAMES = values.against ? ['passerelle', 'against'] : ['passerelle', 'baseline', 'durable'];
+const [perfA, perfB] = values['perf-diff']?.split(',') ?? [];
+if (values['perf-diff'] && !(SERVER_NAMES.includes(perfA!) && SERVER_NAMES.includes(perfB!) && perfA !== perfB)) {
+  throw new Error(`--perf-diff wants two of ${SERVER_NAMES.join(', ')}, like durable,baseline`);
+}
+if (values['perf-rows'] && !(Number(values['perf-rows']) >= 1)) throw new Error('--perf-rows wants a number of rows, like 60');
+/** The two servers `--perf` ranks its rows by: `--perf-diff`'s, or Passerelle and the last. */
+const perfDiff = (names: string[]): [number, number] =>
+  values['perf-diff'] ? [names.indexOf(perfA!), names.indexOf(perfB!)] : [0, names.length - 1];
 const wanted = (scenario: string) => !values.only || values.only.split(',').includes(scenario);
 const DURATION_MS = Number(values.duration) * 1000;
 const CONCURRENCY = Number(values.concurrency);
@@ -251,7 +264,8 @@ async function measure(servers: Server[], scenario: string, prepare: (server: Se
   if (PERF) {
     const split = values['perf-functions'];
     const perOp = await Promise.all(loads.map(async (load) => microsPerOp(await samplesByCategory(load.perfFiles, load.server.mainPid, split), load.latencies.length)));
-    attributions.push(() => printAttribution(scenario, loads.map((load) => load.server.name), perOp, split ? 40 : 15));
+    const names = loads.map((load) => load.server.name);
+    attributions.push(() => printAttribution(scenario, names, perOp, Number(values['perf-rows'] ?? (split ? 40 : 15)), perfDiff(names)));
   }
   return loads.map((load) => resultOf(scenario, load));
 }

@@ -1,6 +1,6 @@
 // The bench's `--perf` attribution: which category a sampled stack is charged to.
 import { describe, expect, it } from '@jest/globals';
-import { categoryOf } from '../bench/cpu-attribution.js';
+import { byDifference, categoryOf } from '../bench/cpu-attribution.js';
 
 const frame = (symbol: string, object = '/tmp/perf-1.map'): [string, string] => [symbol, object];
 const provider = 'JS:*validateAccessToken file:///app/node_modules/oidc-provider/lib/shared/access_token.js:8:44';
@@ -26,5 +26,18 @@ describe('categoryOf', () => {
     expect(categoryOf([frame(ours)], 'ours')).toBe('ours:oidc/adapters/sql-adapter.js find src/oidc/adapters/sql-adapter.js:32:15');
     // The baselines run the sources through tsx.
     expect(categoryOf([frame('JS:*find file:///checkout/src/oidc/adapters/sql-adapter.ts:40:9')], 'ours')).toBe('ours:oidc/adapters/sql-adapter.js find src/oidc/adapters/sql-adapter.ts:40:9');
+  });
+});
+
+describe('byDifference', () => {
+  const perOp = [
+    new Map([['koa', 30], ['libsql', 10], ['kernel', 5]]),
+    new Map([['koa', 20], ['kernel', 5]]),
+    new Map([['koa', 29], ['libsql', 2], ['async_hooks', 12]]),
+  ];
+
+  it('ranks every category by the chosen servers\' difference, either way, largest first', () => {
+    expect(byDifference(perOp, 0, 2)).toEqual(['async_hooks', 'libsql', 'kernel', 'koa']);
+    expect(byDifference(perOp, 2, 1)).toEqual(['async_hooks', 'koa', 'kernel', 'libsql']);
   });
 });
