@@ -4,11 +4,11 @@
 // answer another, or a lookup after a write.
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
-import type { AdapterPayload } from 'oidc-provider';
 // The AsyncLocalStorage behind `Provider.ctx`: running inside it is running inside a request.
 import providerRequest from 'oidc-provider/lib/helpers/als.js';
 import { createAccount, findAccountClaims } from '../../src/accounts/account.repository.js';
 import { SqlAdapter } from '../../src/oidc/adapters/sql-adapter.js';
+import { storageKey } from '../../src/oidc/adapters/stored-payload.js';
 import { tokenAccountClaims } from '../../src/oidc/token-account.js';
 import { openDirectSql, type DirectSql } from '../../src/storage/direct-sql.js';
 import { applyMigrations } from '../../src/storage/migrations.js';
@@ -43,14 +43,15 @@ describe.each(backends)("a token's account, read with the token on %s", (backend
 
   const adapter = (model: string) => new SqlAdapter(model, sql, () => new Date());
 
-  /** An active account and an access token of its, stored. */
-  async function issued(payload: Partial<AdapterPayload> = {}) {
+  /** An active account, a grant of its and an access token under that grant, stored. */
+  async function issued() {
     const account = await createAccount(db, { email: `${id().slice(0, 12)}@example.nc`, passwordHash: 'x', status: 'active', emailVerifiedAt: new Date() });
-    const jti = id();
+    const [grantId, jti] = [id(), id()];
     const iat = Math.floor(Date.now() / 1000);
-    await adapter('AccessToken').upsert(jti, { jti, iat, exp: iat + 60, kind: 'AccessToken', accountId: account.id, clientId: 'c1', grantId: id(), ...payload }, 60);
+    await adapter('Grant').upsert(grantId, { jti: grantId, iat, exp: iat + 60, kind: 'Grant', accountId: account.id, clientId: 'c1' }, 60);
+    await adapter('AccessToken').upsert(jti, { jti, iat, exp: iat + 60, kind: 'AccessToken', accountId: account.id, clientId: 'c1', grantId }, 60);
     statements.length = 0;
-    return { account, jti };
+    return { account, grantId, jti };
   }
 
   test('happy path: the account is what a lookup finds, and costs no statement of its own', async () => {
@@ -89,6 +90,24 @@ describe.each(backends)("a token's account, read with the token on %s", (backend
     });
     expect(found).toBeUndefined();
     expect(statements).toHaveLength(1);
+  });
+
+  test('performance: a token row names no account (only sessions and grants are looked up by account); its grant does', async () => {
+    const { account, grantId, jti } = await issued();
+    const accountOf = async (type: string, key: string) =>
+      (await db.oidcPayload.findUniqueOrThrow({ where: { type_id: { type, id: storageKey(key) } }, select: { accountId: true } })).accountId;
+    expect(await accountOf('AccessToken', jti)).toBeNull();
+    expect(await accountOf('Grant', grantId)).toBe(account.id);
+  });
+
+  test('sad path: a token whose grant is gone reads no account ahead; the lookup finds it', async () => {
+    const { account, grantId, jti } = await issued();
+    await adapter('Grant').destroy(grantId);
+    await inRequest(async () => {
+      await adapter('AccessToken').find(jti);
+      expect(await tokenAccountClaims(sql, account.id)).toMatchObject({ id: account.id });
+    });
+    expect(statements.filter((text) => /^SELECT .* FROM "Account"/.test(text))).toHaveLength(1);
   });
 
   test('sad path: after a write through an adapter, or for another account, the account is looked up', async () => {

@@ -4,8 +4,12 @@
 //
 // A token's row names the rows of its grant and, when it ends with its session, of its session
 // (`grantKey`, `sessionKey`), and reading the token reads them in the same statement, with its
-// account's claims: oidc-provider asks for them next within the same request (userinfo,
+// account's claims (found by its grant's account, as oidc-provider checks that a token's account
+// is its grant's): oidc-provider asks for them next within the same request (userinfo,
 // introspection, refresh), and is answered from that read (read-ahead.ts), one statement for four.
+//
+// Tokens leave the `accountId` column empty: only sessions and grants are looked up by account
+// ("Mon compte"), and each token written is then one index entry fewer (the index is partial).
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import { asDate, type DirectSql } from '../../storage/direct-sql.js';
 import { accountClaimsOf } from '../../accounts/account.repository.js';
@@ -23,9 +27,9 @@ const FIND_BY_UID = `${READ} WHERE "type" = ? AND "uid" = ? LIMIT 1`;
 const FIND_BY_USER_CODE = `${READ} WHERE "type" = ? AND "userCode" = ? LIMIT 1`;
 /**
  * A token with the rows of its grant and session, when it names them and they are still there,
- * and its account's claims (account.repository.ts's ACCOUNT_CLAIMS), when it has an account.
+ * and its grant's account's claims (account.repository.ts's ACCOUNT_CLAIMS).
  */
-const FIND_TOKEN = `SELECT t."payload", t."expiresAt", t."consumedAt", t."grantKey", t."sessionKey", t."accountId",
+const FIND_TOKEN = `SELECT t."payload", t."expiresAt", t."consumedAt", t."grantKey", t."sessionKey", g."accountId",
     g."payload" AS "grantPayload", g."expiresAt" AS "grantExpiresAt", g."consumedAt" AS "grantConsumedAt",
     s."payload" AS "sessionPayload", s."expiresAt" AS "sessionExpiresAt", s."consumedAt" AS "sessionConsumedAt",
     a."id" AS "accountFound", a."email" AS "accountEmail", a."emailVerifiedAt" AS "accountEmailVerifiedAt",
@@ -33,7 +37,7 @@ const FIND_TOKEN = `SELECT t."payload", t."expiresAt", t."consumedAt", t."grantK
   FROM "OidcPayload" t
   LEFT JOIN "OidcPayload" g ON g."type" = 'Grant' AND g."id" = t."grantKey"
   LEFT JOIN "OidcPayload" s ON s."type" = 'Session' AND s."uid" = t."sessionKey"
-  LEFT JOIN "Account" a ON a."id" = t."accountId"
+  LEFT JOIN "Account" a ON a."id" = g."accountId"
   WHERE t."type" = ? AND t."id" = ?`;
 const CONSUME = 'UPDATE "OidcPayload" SET "consumedAt" = ? WHERE "type" = ? AND "id" = ?';
 const DESTROY = 'DELETE FROM "OidcPayload" WHERE "type" = ? AND "id" = ?';
@@ -63,7 +67,7 @@ export class SqlAdapter implements Adapter {
     forgetReadAhead();
     await this.sql.run(UPSERT, [
       this.model, storageKey(id), JSON.stringify(sealPayload(this.model, id, payload)),
-      index.grantId, index.userCode, index.uid, index.accountId, related.grantKey, related.sessionKey,
+      index.grantId, index.userCode, index.uid, GRANTABLE.has(this.model) ? null : index.accountId, related.grantKey, related.sessionKey,
       lifetime ? new Date(this.now().getTime() + lifetime * 1000) : null,
     ]);
   }
