@@ -122,7 +122,7 @@ export class RedisAdapter implements Adapter {
 
   async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
     const key = this.#key(id);
-    const index = indexFields(payload);
+    const index = indexFields(this.model, payload);
     const sets: string[] = [];
     // A grant's tokens, for revokeByGrantId; an account's sessions and grants, for its pages.
     if (index.grantId && GRANTABLE.has(this.model)) sets.push(`grant:${index.grantId}`);

@@ -8,8 +8,8 @@
 // is its grant's): oidc-provider asks for them next within the same request (userinfo,
 // introspection, refresh), and is answered from that read (read-ahead.ts), one statement for four.
 //
-// Tokens leave the `accountId` column empty: only sessions and grants are looked up by account
-// ("Mon compte"), and each token written is then one index entry fewer (the index is partial).
+// Tokens leave the `accountId` column empty (indexFields): each token written is then one entry
+// fewer in its partial index.
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import { asDate, type DirectSql } from '../../storage/direct-sql.js';
 import { accountClaimsOf } from '../../accounts/account.repository.js';
@@ -61,13 +61,13 @@ export class SqlAdapter implements Adapter {
   constructor(private readonly model: string, private readonly sql: DirectSql, private readonly now: () => Date) {}
 
   async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
-    const index = indexFields(payload);
+    const index = indexFields(this.model, payload);
     const related = relatedKeys(this.model, payload);
     const lifetime = storedLifetime(expiresIn);
     forgetReadAhead();
     await this.sql.run(UPSERT, [
       this.model, storageKey(id), JSON.stringify(sealPayload(this.model, id, payload)),
-      index.grantId, index.userCode, index.uid, GRANTABLE.has(this.model) ? null : index.accountId, related.grantKey, related.sessionKey,
+      index.grantId, index.userCode, index.uid, index.accountId, related.grantKey, related.sessionKey,
       lifetime ? new Date(this.now().getTime() + lifetime * 1000) : null,
     ]);
   }

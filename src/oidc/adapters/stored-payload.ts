@@ -41,13 +41,16 @@ export function unsealPayload(id: string, stored: AdapterPayload): AdapterPayloa
   return stored.iat !== undefined && stored.jti === undefined ? { ...stored, jti: id } : stored;
 }
 
-/** Index columns shared by both adapters. */
-export function indexFields(payload: AdapterPayload) {
+/**
+ * Index columns shared by both adapters. Tokens name no account: only sessions and grants are
+ * looked up by account ("Mon compte", account deletion), and a token's account is its grant's.
+ */
+export function indexFields(model: string, payload: AdapterPayload) {
   return {
     grantId: typeof payload.grantId === 'string' ? payload.grantId : null,
     userCode: typeof payload.userCode === 'string' ? storageKey(payload.userCode) : null,
     uid: typeof payload.uid === 'string' ? storageKey(payload.uid) : null,
-    accountId: typeof payload.accountId === 'string' ? payload.accountId : null,
+    accountId: typeof payload.accountId === 'string' && !GRANTABLE.has(model) ? payload.accountId : null,
   };
 }
 
