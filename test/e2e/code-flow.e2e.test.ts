@@ -8,6 +8,7 @@ import { availableBackends } from '../support/backends.js';
 import { Browser, visibleText } from '../support/browser.js';
 import { createTestAccount } from '../support/factories.js';
 import { authorizationRequest, discover, exchangeCode, oidc, submitConsent, submitLogin, type RpClient } from '../support/relying-party.js';
+import { readsDuring } from '../support/statements.js';
 import { createTestStorage, startTestServer, type TestServer, type TestStorage } from '../support/test-server.js';
 
 const backends = await availableBackends();
@@ -176,20 +177,6 @@ describe.each(backends)('authorization code flow on %s', (backend) => {
   });
 
   if (backend === 'sqlite') {
-    /** The reads the service's own connection makes while `action` runs. */
-    async function readsDuring(action: () => Promise<void>): Promise<string[]> {
-      const { sql } = server.deps.flows;
-      const reads: string[] = [];
-      const [one, all] = [sql.one, sql.all];
-      sql.one = (text, params) => { reads.push(text); return one(text, params); };
-      sql.all = (text, params) => { reads.push(text); return all(text, params); };
-      try {
-        await action();
-      } finally {
-        Object.assign(sql, { one, all });
-      }
-      return reads;
-    }
     const TOKEN_WITH_ITS_RECORDS = /FROM "OidcPayload" t\s+LEFT JOIN "OidcPayload" g .*\s+LEFT JOIN "OidcPayload" s .*\s+LEFT JOIN "Account" a /s;
 
     test('performance: a userinfo call, or a refresh, reads its token, session, grant and account in one SQL statement', async () => {
@@ -197,13 +184,13 @@ describe.each(backends)('authorization code flow on %s', (backend) => {
       const config = await discover(server.issuer, firstParty);
       const tokens = await signInToFirstParty(config, new Browser(server.issuer), account, 'openid email offline_access');
 
-      const userinfoReads = await readsDuring(async () => {
+      const userinfoReads = await readsDuring(server.deps.flows.sql, async () => {
         const response = await userinfo(tokens.access_token);
         expect(await response.json()).toMatchObject({ email: account.email });
       });
       expect(userinfoReads).toEqual([expect.stringMatching(TOKEN_WITH_ITS_RECORDS)]);
 
-      const refreshReads = await readsDuring(async () => {
+      const refreshReads = await readsDuring(server.deps.flows.sql, async () => {
         const refreshed = await oidc.refreshTokenGrant(config, tokens.refresh_token!);
         expect(refreshed.claims()!.sub).toBe(tokens.claims()!.sub);
         expect(refreshed.refresh_token).not.toBe(tokens.refresh_token);

@@ -14,6 +14,7 @@ import { openDirectSql, type DirectSql } from '../../src/storage/direct-sql.js';
 import { applyMigrations } from '../../src/storage/migrations.js';
 import { createDatabase, type Database } from '../../src/storage/prisma.js';
 import { availableBackends } from '../support/backends.js';
+import { readsDuring } from '../support/statements.js';
 import { createTestStorage, type TestStorage } from '../support/test-server.js';
 
 const backends = (await availableBackends()).map((backend) => backend === 'sqlite' ? 'sqlite' : 'postgresql');
@@ -24,16 +25,12 @@ describe.each(backends)("a token's account, read with the token on %s", (backend
   let storage: TestStorage;
   let db: Database;
   let sql: DirectSql;
-  /** The statements `sql` has run since the test began. */
-  const statements: string[] = [];
 
   beforeAll(async () => {
     storage = await createTestStorage(backend === 'sqlite' ? 'sqlite' : 'postgresql+redis');
     await applyMigrations(storage.env['DATABASE_URL']!);
     db = createDatabase(storage.env['DATABASE_URL']!);
     sql = openDirectSql(storage.env['DATABASE_URL']!);
-    const one = sql.one.bind(sql);
-    sql.one = (text, params) => { statements.push(text); return one(text, params); };
   });
   afterAll(async () => {
     await sql.close();
@@ -50,7 +47,6 @@ describe.each(backends)("a token's account, read with the token on %s", (backend
     const iat = Math.floor(Date.now() / 1000);
     await adapter('Grant').upsert(grantId, { jti: grantId, iat, exp: iat + 60, kind: 'Grant', accountId: account.id, clientId: 'c1' }, 60);
     await adapter('AccessToken').upsert(jti, { jti, iat, exp: iat + 60, kind: 'AccessToken', accountId: account.id, clientId: 'c1', grantId }, 60);
-    statements.length = 0;
     return { account, grantId, jti };
   }
 
@@ -58,11 +54,11 @@ describe.each(backends)("a token's account, read with the token on %s", (backend
     const { account, jti } = await issued();
     const expected = await findAccountClaims(sql, account.id);
     expect(expected).toMatchObject({ id: account.id, email: account.email, status: 'active' });
-    statements.length = 0;
-    const found = await inRequest(async () => {
+    let found;
+    const statements = await readsDuring(sql, () => inRequest(async () => {
       await adapter('AccessToken').find(jti);
-      return tokenAccountClaims(sql, account.id);
-    });
+      found = await tokenAccountClaims(sql, account.id);
+    }));
     expect(found).toEqual(expected);
     expect(statements).toHaveLength(1);
     expect(statements[0]).toMatch(/LEFT JOIN "Account" a /);
@@ -84,10 +80,11 @@ describe.each(backends)("a token's account, read with the token on %s", (backend
   test('sad path: an account gone when the token was read is not found, without a second look', async () => {
     const { account, jti } = await issued();
     await db.account.delete({ where: { id: account.id } });
-    const found = await inRequest(async () => {
+    let found;
+    const statements = await readsDuring(sql, () => inRequest(async () => {
       await adapter('AccessToken').find(jti);
-      return tokenAccountClaims(sql, account.id);
-    });
+      found = await tokenAccountClaims(sql, account.id);
+    }));
     expect(found).toBeUndefined();
     expect(statements).toHaveLength(1);
   });
@@ -103,36 +100,38 @@ describe.each(backends)("a token's account, read with the token on %s", (backend
   test('sad path: a token whose grant is gone reads no account ahead; the lookup finds it', async () => {
     const { account, grantId, jti } = await issued();
     await adapter('Grant').destroy(grantId);
-    await inRequest(async () => {
+    const statements = await readsDuring(sql, () => inRequest(async () => {
       await adapter('AccessToken').find(jti);
       expect(await tokenAccountClaims(sql, account.id)).toMatchObject({ id: account.id });
-    });
+    }));
     expect(statements.filter((text) => /^SELECT .* FROM "Account"/.test(text))).toHaveLength(1);
   });
 
   test('sad path: after a write through an adapter, or for another account, the account is looked up', async () => {
     const { account, jti } = await issued();
     const other = await issued();
-    await inRequest(async () => {
+    const statements = await readsDuring(sql, () => inRequest(async () => {
       await adapter('AccessToken').find(jti);
       // Read ahead for `account`, never for another id.
       expect(await tokenAccountClaims(sql, other.account.id)).toMatchObject({ id: other.account.id });
       await adapter('RefreshToken').consume(id());
       expect(await tokenAccountClaims(sql, account.id)).toMatchObject({ id: account.id });
-    });
+    }));
     expect(statements).toEqual([expect.stringMatching(/LEFT JOIN "Account"/), expect.stringMatching(/^SELECT .* FROM "Account"/), expect.stringMatching(/^SELECT .* FROM "Account"/)]);
   });
 
   test('sad path: outside a request, or a token with no account (client credentials), the account is looked up', async () => {
     const { account, jti } = await issued();
-    await adapter('AccessToken').find(jti);
-    expect(await tokenAccountClaims(sql, account.id)).toMatchObject({ id: account.id });
-    const machine = id();
-    const iat = Math.floor(Date.now() / 1000);
-    await adapter('ClientCredentials').upsert(machine, { jti: machine, iat, exp: iat + 60, kind: 'ClientCredentials', clientId: 'c1' }, 60);
-    await inRequest(async () => {
-      expect(await adapter('ClientCredentials').find(machine)).toMatchObject({ clientId: 'c1' });
+    const statements = await readsDuring(sql, async () => {
+      await adapter('AccessToken').find(jti);
       expect(await tokenAccountClaims(sql, account.id)).toMatchObject({ id: account.id });
+      const machine = id();
+      const iat = Math.floor(Date.now() / 1000);
+      await adapter('ClientCredentials').upsert(machine, { jti: machine, iat, exp: iat + 60, kind: 'ClientCredentials', clientId: 'c1' }, 60);
+      await inRequest(async () => {
+        expect(await adapter('ClientCredentials').find(machine)).toMatchObject({ clientId: 'c1' });
+        expect(await tokenAccountClaims(sql, account.id)).toMatchObject({ id: account.id });
+      });
     });
     expect(statements.filter((text) => /^SELECT .* FROM "Account"/.test(text))).toHaveLength(2);
   });
