@@ -114,7 +114,7 @@ export function byDifference(perOp: Array<Map<string, number>>, a: number, b: nu
  * storage when there is one): the same work charged to different code in the two (a socket
  * write under another frame) shows as a pair that cancels.
  */
-export function printAttribution(scenario: string, names: string[], perOp: Array<Map<string, number>>, rows = 20, between: [number, number] = [0, perOp.length - 1]): void {
+export function printAttribution(scenario: string, names: string[], perOp: Array<Map<string, number>>, rows: number, between: [number, number] = [0, perOp.length - 1]): void {
   const [a, b] = between;
   const diff = differenceOf(perOp, a, b);
   const total = (m: Map<string, number>) => [...m.values()].reduce((sum, n) => sum + n, 0);

@@ -53,9 +53,9 @@ if (values['perf-diff'] && !(SERVER_NAMES.includes(perfA!) && SERVER_NAMES.inclu
   throw new Error(`--perf-diff wants two of ${SERVER_NAMES.join(', ')}, like durable,baseline`);
 }
 if (values['perf-rows'] && !(Number(values['perf-rows']) >= 1)) throw new Error('--perf-rows wants a number of rows, like 60');
-/** The two servers `--perf` ranks its rows by: `--perf-diff`'s, or Passerelle and the last. */
-const perfDiff = (names: string[]): [number, number] =>
-  values['perf-diff'] ? [names.indexOf(perfA!), names.indexOf(perfB!)] : [0, names.length - 1];
+/** `--perf-diff`'s two servers, by their place in `names` (undefined: printAttribution's default). */
+const perfDiff = (names: string[]): [number, number] | undefined =>
+  values['perf-diff'] ? [names.indexOf(perfA!), names.indexOf(perfB!)] : undefined;
 const wanted = (scenario: string) => !values.only || values.only.split(',').includes(scenario);
 const DURATION_MS = Number(values.duration) * 1000;
 const CONCURRENCY = Number(values.concurrency);
