@@ -46,6 +46,22 @@ describe('password hasher', () => {
     }
   });
 
+  test('hashing and verifying run beside the event loop, which keeps turning until they end', async () => {
+    const stored = await hasher.hash(PASSWORD);
+    for (const work of [() => hasher.hash(PASSWORD), () => hasher.verify(stored, PASSWORD), () => hasher.verifyNothing(PASSWORD)]) {
+      let done = false;
+      let turns = 0;
+      const turning = (async () => {
+        while (!done) await new Promise((resolve) => setImmediate(resolve)).then(() => { turns += 1; });
+      })();
+      await work().finally(() => { done = true; });
+      await turning;
+      // A hash computed on the event loop would end before the first turn (turns <= 1): each
+      // takes milliseconds of memory-hard work, and a turn a few microseconds.
+      expect(turns).toBeGreaterThan(10);
+    }
+  });
+
   test('an unknown account costs a real verification and never matches', async () => {
     await expect(hasher.verifyNothing(PASSWORD)).resolves.toBe(false);
     await expect(hasher.verifyNothing('decoy password that matches nothing')).resolves.toBe(false);
