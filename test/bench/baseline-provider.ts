@@ -10,7 +10,8 @@
 //   (@node-rs/argon2), and Passerelle's refresh-token rotation. Nothing else of Passerelle: no
 //   pages, throttles, audit log, bookkeeping or Koa layers of its own, and its client is static.
 //   What Passerelle adds on top of the library and that storage is the difference between it and
-//   this server.
+//   this server. With BENCH_REDIS_ADAPTER=reference, the library's example Redis adapter
+//   (reference-redis-adapter.ts) takes the place of Passerelle's, to compare the two.
 import argon2 from 'argon2';
 import { verify as verifyPassword } from '@node-rs/argon2';
 import { randomBytes } from 'node:crypto';
@@ -23,6 +24,7 @@ import { SqlAdapter } from '../../src/oidc/adapters/sql-adapter.js';
 import { tokenAccountClaims } from '../../src/oidc/token-account.js';
 import { openDirectSql } from '../../src/storage/direct-sql.js';
 import { createRedis } from '../../src/storage/redis.js';
+import { ReferenceRedisAdapter } from './reference-redis-adapter.js';
 
 const port = Number(process.env['PORT']);
 const issuer = `http://127.0.0.1:${port}`;
@@ -62,7 +64,12 @@ function onPasserelleStorage(databaseUrl: string): Storage {
       return account && { sub: account.id, email: account.email, email_verified: account.emailVerifiedAt !== null };
     },
     // The client is static (`clients` below): the Client adapter is never asked.
-    configuration: { adapter: createOidcAdapterFactory(sql, redis, now, new SqlAdapter('Client', sql, now)), rotateRefreshToken: true },
+    configuration: {
+      adapter: redis && process.env['BENCH_REDIS_ADAPTER'] === 'reference'
+        ? (model: string) => new ReferenceRedisAdapter(model, redis)
+        : createOidcAdapterFactory(sql, redis, now, new SqlAdapter('Client', sql, now)),
+      rotateRefreshToken: true,
+    },
   };
 }
 

@@ -1,4 +1,4 @@
-// `npm run bench [-- --pg] [-- --duration 10] [-- --slices 5] [-- --warm-up 1] [-- --only sign-in,refresh] [-- --seed-accounts N] [-- --memory N] [-- --memory-limit MB] [-- --steps N] [-- --cpu-prof DIR] [-- --against DIR] [-- --node-args='...'] [-- --perf] [-- --perf-functions PACKAGE] [-- --perf-rows N] [-- --perf-diff A,B]`
+// `npm run bench [-- --pg] [-- --duration 10] [-- --slices 5] [-- --warm-up 1] [-- --only sign-in,refresh] [-- --seed-accounts N] [-- --memory N] [-- --memory-limit MB] [-- --steps N] [-- --cpu-prof DIR] [-- --against DIR] [-- --node-args='...'] [-- --perf] [-- --perf-functions PACKAGE] [-- --perf-rows N] [-- --perf-diff A,B] [-- --durable-redis reference]`
 // Passerelle (embedded SQLite, or PostgreSQL + Redis with --pg) and two baselines under the same
 // load: a bare oidc-provider in memory (`baseline`, the issue's reference) and the same bare
 // oidc-provider on Passerelle's storage (`durable`: its adapters on the same backend, the account
@@ -20,6 +20,8 @@
 // prints N rows, and `--perf-diff A,B` ranks them by server A's difference to server B (by default
 // Passerelle's to the last server, `durable`; `durable,baseline` shows what the storage costs).
 // `--memory-limit MB` runs Passerelle in a memory cgroup with that limit (memory-limit.ts).
+// `--durable-redis reference` (with --pg) gives `durable` the library's example Redis adapter
+// instead of Passerelle's (reference-redis-adapter.ts), to measure the one against the other.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -42,7 +44,7 @@ const { values } = parseArgs({ options: {
   pg: { type: 'boolean' }, duration: { type: 'string', default: '10' }, slices: { type: 'string', default: '5' }, concurrency: { type: 'string', default: '16' }, 'warm-up': { type: 'string', default: '1' },
   'seed-accounts': { type: 'string' }, memory: { type: 'string' }, 'memory-limit': { type: 'string' }, only: { type: 'string' }, 'cpu-prof': { type: 'string' },
   steps: { type: 'string' }, against: { type: 'string' }, 'node-args': { type: 'string' }, perf: { type: 'boolean' }, 'perf-functions': { type: 'string' },
-  'perf-rows': { type: 'string' }, 'perf-diff': { type: 'string' },
+  'perf-rows': { type: 'string' }, 'perf-diff': { type: 'string' }, 'durable-redis': { type: 'string', default: 'passerelle' },
 } });
 /** `--perf`, or `--perf-functions`, `--perf-rows` or `--perf-diff`, which imply it. */
 const PERF = Boolean(values.perf || values['perf-functions'] || values['perf-rows'] || values['perf-diff']);
@@ -53,6 +55,11 @@ if (values['perf-diff'] && !(SERVER_NAMES.includes(perfA!) && SERVER_NAMES.inclu
   throw new Error(`--perf-diff wants two of ${SERVER_NAMES.join(', ')}, like durable,baseline`);
 }
 if (values['perf-rows'] && !(Number(values['perf-rows']) >= 1)) throw new Error('--perf-rows wants a number of rows, like 60');
+/** `durable`'s Redis adapter with --pg: Passerelle's, or the library's example (reference-redis-adapter.ts). */
+const DURABLE_REDIS = values['durable-redis'];
+if (!['passerelle', 'reference'].includes(DURABLE_REDIS) || (DURABLE_REDIS === 'reference' && !values.pg)) {
+  throw new Error('--durable-redis wants passerelle or reference, and --pg');
+}
 /** `--perf-diff`'s two servers, by their place in `names` (undefined: printAttribution's default). */
 const perfDiff = (names: string[]): [number, number] | undefined =>
   values['perf-diff'] ? [names.indexOf(perfA!), names.indexOf(perfB!)] : undefined;
@@ -474,7 +481,7 @@ async function startBaseline(name: 'baseline' | 'durable'): Promise<Server> {
       await prepareDatabase(db, databaseUrl);
       await storeAccounts(db, databaseUrl);
     });
-    Object.assign(env, { BENCH_DATABASE_URL: databaseUrl, ...(redisPrefix ? { BENCH_REDIS_URL: TEST_REDIS_URL, BENCH_REDIS_PREFIX: redisPrefix } : {}) });
+    Object.assign(env, { BENCH_DATABASE_URL: databaseUrl, ...(redisPrefix ? { BENCH_REDIS_URL: TEST_REDIS_URL, BENCH_REDIS_PREFIX: redisPrefix, BENCH_REDIS_ADAPTER: DURABLE_REDIS } : {}) });
   }
   // Both on Node's defaults: the runtime settings scripts/start.sh gives Passerelle are Passerelle's.
   // Compiled, as Passerelle is (prebench, tsconfig.bench.json): under tsx, its module hooks and the
@@ -515,7 +522,7 @@ try {
     }
   }
   if (memoryLimit) Object.assign(memory, memoryLimit.report());
-  console.log(`\nPasserelle (${values.pg ? 'PostgreSQL + Redis' : 'SQLite'}) vs ${values.against ? `the build in ${values.against}` : 'bare oidc-provider: in memory (baseline) and on Passerelle\'s storage (durable)'} — ${CONCURRENCY} concurrent, ${values.duration} s per scenario and server in ${SLICES} alternating slices, ${new Date().toISOString()}`);
+  console.log(`\nPasserelle (${values.pg ? 'PostgreSQL + Redis' : 'SQLite'}) vs ${values.against ? `the build in ${values.against}` : `bare oidc-provider: in memory (baseline) and on ${DURABLE_REDIS === 'reference' ? 'Passerelle\'s database with the library\'s example Redis adapter' : 'Passerelle\'s storage'} (durable)`} — ${CONCURRENCY} concurrent, ${values.duration} s per scenario and server in ${SLICES} alternating slices, ${new Date().toISOString()}`);
   console.log(`ratio: ops per CPU-second relative to the ${baseline.name} server${durable ? '; vs durable: Passerelle against the same library on the same storage, i.e. what Passerelle adds' : ''}\n`);
   console.log(`CPU ms/op: all of it, then on the event loop, the libuv pool (argon2, RSA), other threads (V8's GC and compiler, libSQL's) and ${values.pg ? 'PostgreSQL and Redis' : 'the storage\'s processes (none: SQLite runs inside the server)'}\n`);
   console.log(`by round: the lowest and highest ratio to ${baseline.name} over the rounds of slices (shorter samples than the run's ratio, so wider: a ratio within it is within this run's noise)\n`);
@@ -539,7 +546,7 @@ try {
     const against = durable ?? baseline;
     printStepCosts(await stepCosts(passerelle, Number(values.steps)), await stepCosts(against, Number(values.steps)), against.name);
   }
-  console.log(JSON.stringify({ date: new Date().toISOString(), backend: values.pg ? 'postgresql+redis' : 'sqlite', concurrency: CONCURRENCY, durationSeconds: Number(values.duration), slices: SLICES,
+  console.log(JSON.stringify({ date: new Date().toISOString(), backend: values.pg ? 'postgresql+redis' : 'sqlite', ...(values.pg ? { durableRedisAdapter: DURABLE_REDIS } : {}), concurrency: CONCURRENCY, durationSeconds: Number(values.duration), slices: SLICES,
     passerelle: of(passerelle), baseline: of(baseline), ...(durable ? { durable: of(durable) } : {}), memory }));
 } finally {
   for (const c of children) c.kill('SIGTERM');

@@ -8,6 +8,7 @@ import MemoryAdapter from 'oidc-provider/lib/adapters/memory_adapter.js';
 // The AsyncLocalStorage behind `Provider.ctx`: running inside it is running inside a request.
 import providerRequest from 'oidc-provider/lib/helpers/als.js';
 import { RedisAdapter } from '../../src/oidc/adapters/redis-adapter.js';
+import { ReferenceRedisAdapter } from '../bench/reference-redis-adapter.js';
 import { SqlAdapter } from '../../src/oidc/adapters/sql-adapter.js';
 import { openDirectSql } from '../../src/storage/direct-sql.js';
 import { applyMigrations } from '../../src/storage/migrations.js';
@@ -51,6 +52,17 @@ const subjects: Array<[string, () => Promise<Subject>]> = [
         const values = await Promise.all(unprefixed.map(async (k) => [k, await redis.type(k) === 'hash' ? await redis.hgetall(k) : await redis.type(k) === 'set' ? await redis.smembers(k) : await redis.get(k)]));
         return JSON.stringify(values);
       },
+      close: async () => { await redis.quit(); await storage.dispose(); },
+    };
+  }] as [string, () => Promise<Subject>]] : []),
+  // The bench's stand-in for the library's example Redis adapter, which `npm run bench -- --pg
+  // --durable-redis reference` measures ours against: a fair comparison needs a correct adapter.
+  ...(backends.includes('postgresql+redis') ? [['example Redis adapter (bench)', async (): Promise<Subject> => {
+    const storage: TestStorage = await createTestStorage('postgresql+redis');
+    const redis = new Redis(storage.env['REDIS_URL']!, { keyPrefix: storage.env['REDIS_PREFIX']! });
+    return {
+      name: 'example Redis adapter (bench)',
+      adapter: (model) => new ReferenceRedisAdapter(model, redis),
       close: async () => { await redis.quit(); await storage.dispose(); },
     };
   }] as [string, () => Promise<Subject>]] : []),
