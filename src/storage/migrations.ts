@@ -49,13 +49,28 @@ function trackConnections(factory: SqlMigrationAwareDriverAdapterFactory) {
   return { tracked, closeAll: () => Promise.all(opened.splice(0).map((c) => c.dispose())).then(() => undefined) };
 }
 
+/**
+ * The glue's imports, with the engine's timers unref'd: after a migration the engine leaves a
+ * 10-second timer of its async runtime behind, which would keep a process that has nothing else
+ * to do (a test worker, a script) alive until it fires. Pending database work keeps its own
+ * socket open, so no timeout the engine is waiting on is lost.
+ */
+function withUnrefTimers(glue: Record<string, unknown>): WebAssembly.ModuleImports {
+  const imports: WebAssembly.ModuleImports = { ...glue } as WebAssembly.ModuleImports;
+  for (const name of Object.keys(glue).filter((key) => key.startsWith('__wbg_setTimeout_'))) {
+    const setTimer = glue[name] as (callback: () => void, ms: number) => NodeJS.Timeout;
+    imports[name] = (callback: () => void, ms: number) => setTimer(callback, ms).unref();
+  }
+  return imports;
+}
+
 let engineModule: Promise<EngineModule> | undefined;
 /** Instantiates the WebAssembly module once per process. */
 function loadEngineModule(): Promise<EngineModule> {
   engineModule ??= (async () => {
     const glue = (await import('@prisma/schema-engine-wasm/schema_engine_bg')) as unknown as EngineModule & Record<string, unknown>;
     const wasmPath = path.join(path.dirname(require.resolve('@prisma/schema-engine-wasm/schema_engine_bg')), 'schema_engine_bg.wasm');
-    const { instance } = await WebAssembly.instantiate(readFileSync(wasmPath), { './schema_engine_bg.js': glue as WebAssembly.ModuleImports });
+    const { instance } = await WebAssembly.instantiate(readFileSync(wasmPath), { './schema_engine_bg.js': withUnrefTimers(glue) });
     glue.__wbg_set_wasm(instance.exports);
     (instance.exports['__wbindgen_start'] as (() => void) | undefined)?.();
     return glue;
