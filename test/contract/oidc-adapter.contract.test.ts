@@ -26,6 +26,31 @@ interface Subject {
   close(): Promise<void>;
 }
 
+/**
+ * A subject on a Redis key prefix of its own (none without Redis). `hashesIdentifiers`: the
+ * security case looks for identifiers in what it stores (the example adapter keeps them in clear).
+ */
+function onRedis(name: string, adapterOf: (model: string, redis: Redis) => Adapter, hashesIdentifiers: boolean): Array<[string, () => Promise<Subject>]> {
+  if (!backends.includes('postgresql+redis')) return [];
+  return [[name, async (): Promise<Subject> => {
+    const storage: TestStorage = await createTestStorage('postgresql+redis');
+    const prefix = storage.env['REDIS_PREFIX']!;
+    const redis = new Redis(storage.env['REDIS_URL']!, { keyPrefix: prefix });
+    const dump = async () => {
+      const keys = await redis.keys(`${prefix}*`);
+      const unprefixed = keys.map((k) => k.slice(prefix.length));
+      const values = await Promise.all(unprefixed.map(async (k) => [k, await redis.type(k) === 'hash' ? await redis.hgetall(k) : await redis.type(k) === 'set' ? await redis.smembers(k) : await redis.get(k)]));
+      return JSON.stringify(values);
+    };
+    return {
+      name,
+      adapter: (model) => adapterOf(model, redis),
+      ...(hashesIdentifiers ? { dump } : {}),
+      close: async () => { await redis.quit(); await storage.dispose(); },
+    };
+  }]];
+}
+
 const subjects: Array<[string, () => Promise<Subject>]> = [
   ['MemoryAdapter (reference)', async () => ({ name: 'MemoryAdapter (reference)', adapter: (model) => new MemoryAdapter(model), close: async () => {} })],
   ...backends.map((backend): [string, () => Promise<Subject>] => [`SqlAdapter on ${backend === 'sqlite' ? 'SQLite' : 'PostgreSQL'}`, async (): Promise<Subject> => {
@@ -40,32 +65,10 @@ const subjects: Array<[string, () => Promise<Subject>]> = [
       close: async () => { await sql.close(); await db.$disconnect(); await storage.dispose(); },
     };
   }]),
-  ...(backends.includes('postgresql+redis') ? [['RedisAdapter', async (): Promise<Subject> => {
-    const storage: TestStorage = await createTestStorage('postgresql+redis');
-    const redis = new Redis(storage.env['REDIS_URL']!, { keyPrefix: storage.env['REDIS_PREFIX']! });
-    return {
-      name: 'RedisAdapter',
-      adapter: (model) => new RedisAdapter(model, redis, () => new Date()),
-      dump: async () => {
-        const keys = await redis.keys(`${storage.env['REDIS_PREFIX']}*`);
-        const unprefixed = keys.map((k) => k.slice(storage.env['REDIS_PREFIX']!.length));
-        const values = await Promise.all(unprefixed.map(async (k) => [k, await redis.type(k) === 'hash' ? await redis.hgetall(k) : await redis.type(k) === 'set' ? await redis.smembers(k) : await redis.get(k)]));
-        return JSON.stringify(values);
-      },
-      close: async () => { await redis.quit(); await storage.dispose(); },
-    };
-  }] as [string, () => Promise<Subject>]] : []),
+  ...onRedis('RedisAdapter', (model, redis) => new RedisAdapter(model, redis, () => new Date()), true),
   // The bench's stand-in for the library's example Redis adapter, which `npm run bench -- --pg
   // --durable-redis reference` measures ours against: a fair comparison needs a correct adapter.
-  ...(backends.includes('postgresql+redis') ? [['example Redis adapter (bench)', async (): Promise<Subject> => {
-    const storage: TestStorage = await createTestStorage('postgresql+redis');
-    const redis = new Redis(storage.env['REDIS_URL']!, { keyPrefix: storage.env['REDIS_PREFIX']! });
-    return {
-      name: 'example Redis adapter (bench)',
-      adapter: (model) => new ReferenceRedisAdapter(model, redis),
-      close: async () => { await redis.quit(); await storage.dispose(); },
-    };
-  }] as [string, () => Promise<Subject>]] : []),
+  ...onRedis('example Redis adapter (bench)', (model, redis) => new ReferenceRedisAdapter(model, redis), false),
 ];
 
 const id = () => randomBytes(32).toString('base64url');
