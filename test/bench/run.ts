@@ -60,6 +60,8 @@ const DURABLE_REDIS = values['durable-redis'];
 if (!['passerelle', 'reference'].includes(DURABLE_REDIS) || (DURABLE_REDIS === 'reference' && !values.pg)) {
   throw new Error('--durable-redis wants passerelle or reference, and --pg');
 }
+/** What `durable` runs on, as the report's header says it. */
+const DURABLE_STORAGE = DURABLE_REDIS === 'reference' ? 'Passerelle\'s database with the library\'s example Redis adapter' : 'Passerelle\'s storage';
 /** `--perf-diff`'s two servers, by their place in `names` (undefined: printAttribution's default). */
 const perfDiff = (names: string[]): [number, number] | undefined =>
   values['perf-diff'] ? [names.indexOf(perfA!), names.indexOf(perfB!)] : undefined;
@@ -522,8 +524,8 @@ try {
     }
   }
   if (memoryLimit) Object.assign(memory, memoryLimit.report());
-  console.log(`\nPasserelle (${values.pg ? 'PostgreSQL + Redis' : 'SQLite'}) vs ${values.against ? `the build in ${values.against}` : `bare oidc-provider: in memory (baseline) and on ${DURABLE_REDIS === 'reference' ? 'Passerelle\'s database with the library\'s example Redis adapter' : 'Passerelle\'s storage'} (durable)`} — ${CONCURRENCY} concurrent, ${values.duration} s per scenario and server in ${SLICES} alternating slices, ${new Date().toISOString()}`);
-  console.log(`ratio: ops per CPU-second relative to the ${baseline.name} server${durable ? `; vs durable: Passerelle against the same library on ${DURABLE_REDIS === 'reference' ? 'the same databases with the example Redis adapter' : 'the same storage, i.e. what Passerelle adds'}` : ''}\n`);
+  console.log(`\nPasserelle (${values.pg ? 'PostgreSQL + Redis' : 'SQLite'}) vs ${values.against ? `the build in ${values.against}` : `bare oidc-provider: in memory (baseline) and on ${DURABLE_STORAGE} (durable)`} — ${CONCURRENCY} concurrent, ${values.duration} s per scenario and server in ${SLICES} alternating slices, ${new Date().toISOString()}`);
+  console.log(`ratio: ops per CPU-second relative to the ${baseline.name} server${durable ? `; vs durable: Passerelle against the same library on ${DURABLE_STORAGE}${DURABLE_REDIS === 'reference' ? '' : ', i.e. what Passerelle adds'}` : ''}\n`);
   console.log(`CPU ms/op: all of it, then on the event loop, the libuv pool (argon2, RSA), other threads (V8's GC and compiler, libSQL's) and ${values.pg ? 'PostgreSQL and Redis' : 'the storage\'s processes (none: SQLite runs inside the server)'}\n`);
   console.log(`by round: the lowest and highest ratio to ${baseline.name} over the rounds of slices (shorter samples than the run's ratio, so wider: a ratio within it is within this run's noise)\n`);
   console.log(['scenario', 'server', 'ops/s', 'p50 ms', 'p99 ms', 'CPU ms/op', 'loop', 'pool', 'threads', 'storage', 'ops/CPU-s', 'errors', 'ratio', 'by round', ...(durable ? ['vs durable'] : [])].map((h) => h.padStart(11)).join(''));
