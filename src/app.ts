@@ -86,8 +86,9 @@ function protocolApi(deps: Deps, stamp: ResponseStamp) {
   return (req: IncomingMessage, res: ServerResponse, path: string) => {
     const callback = callbackOf(deps.provider);
     const response = stamp(res);
-    res.once('close', () => response.done(req.method ?? 'GET', path, path, res.statusCode));
-    void callback(req, res);
+    // Koa's callback settles once the answer, error or not, is handed to the socket: cheaper
+    // than a listener on the response's `close` per request.
+    void callback(req, res).then(() => response.done(req.method ?? 'GET', path, path, res.statusCode));
   };
 }
 
