@@ -11,7 +11,8 @@
 // PostgreSQL's and Redis's processes with --pg, for the servers that use them), so the figures are
 // per CPU-second, the number that holds on a shared machine, split between the event loop, the
 // libuv pool (argon2 for sign-ins, RSA signatures), other threads (V8's GC) and the storage's
-// processes. A benchmark, never a test: it prints, it does not assert.
+// processes. Each of Passerelle's rows ends with the issue's target for it and whether this run
+// meets it (targets.ts). A benchmark, never a test: it prints, it does not assert.
 // `--against DIR` puts another build of Passerelle (a checkout, built, with its node_modules) in
 // the baselines' place, to measure a change under the same interleaving; `--node-args` passes
 // options to Passerelle's node; `--perf` samples every server's event loop with Linux perf and
@@ -39,6 +40,7 @@ import { freePort } from '../support/test-server.js';
 import { dropSharedStorage, TEST_DATABASE_URL, TEST_REDIS_URL } from '../support/backends.js';
 import { createMemoryLimit } from './memory-limit.js';
 import { microsPerOp, PERF_NODE_FLAG, printAttribution, recordCpu, samplesByCategory } from './cpu-attribution.js';
+import { memoryVerdictOf, verdictCell, verdictOf, type Verdict } from './targets.js';
 
 const { values } = parseArgs({ options: {
   pg: { type: 'boolean' }, duration: { type: 'string', default: '10' }, slices: { type: 'string', default: '5' }, concurrency: { type: 'string', default: '16' }, 'warm-up': { type: 'string', default: '1' },
@@ -528,28 +530,40 @@ try {
   console.log(`ratio: ops per CPU-second relative to the ${baseline.name} server${durable ? `; vs durable: Passerelle against the same library on ${DURABLE_STORAGE}${DURABLE_REDIS === 'reference' ? '' : ', i.e. what Passerelle adds'}` : ''}\n`);
   console.log(`CPU ms/op: all of it, then on the event loop, the libuv pool (argon2, RSA), other threads (V8's GC and compiler, libSQL's) and ${values.pg ? 'PostgreSQL and Redis' : 'the storage\'s processes (none: SQLite runs inside the server)'}\n`);
   console.log(`by round: the lowest and highest ratio to ${baseline.name} over the rounds of slices (shorter samples than the run's ratio, so wider: a ratio within it is within this run's noise)\n`);
-  console.log(['scenario', 'server', 'ops/s', 'p50 ms', 'p99 ms', 'CPU ms/op', 'loop', 'pool', 'threads', 'storage', 'ops/CPU-s', 'errors', 'ratio', 'by round', ...(durable ? ['vs durable'] : [])].map((h) => h.padStart(11)).join(''));
+  // The issue's targets are ratios to the in-memory baseline: none against another build (--against).
+  const judged = !values.against;
+  if (judged) console.log(`target: the issue's, as a ratio to ${baseline.name} (test/bench/targets.ts), with zero errors\n`);
+  console.log([...['scenario', 'server', 'ops/s', 'p50 ms', 'p99 ms', 'CPU ms/op', 'loop', 'pool', 'threads', 'storage', 'ops/CPU-s', 'errors', 'ratio', 'by round', ...(durable ? ['vs durable'] : [])].map((h) => h.padStart(11)), ...(judged ? ['target'.padStart(23)] : [])].join(''));
   const ratio = (row: Result, to: Result) => `${fmt(row.opsPerCpuSecond / to.opsPerCpuSecond, 2)}x`;
   const byRound = (row: Result, to: Result) => {
     const ratios = row.opsPerCpuSecondByRound.map((value, round) => value / (to.opsPerCpuSecondByRound[round] ?? Number.NaN)).filter(Number.isFinite);
     return ratios.length ? `${fmt(Math.min(...ratios), 2)}-${fmt(Math.max(...ratios), 2)}` : '';
   };
+  const verdicts: Record<string, Verdict> = {};
   for (const result of of(passerelle)) {
     const [base, stored] = [baseline, durable].map((server) => of(server).find((r) => r.scenario === result.scenario));
+    const verdict = judged ? verdictOf(result.scenario, result, base!) : undefined;
+    if (verdict) verdicts[result.scenario] = verdict;
     for (const row of [result, base!, ...(stored ? [stored] : [])]) {
-      console.log([row.scenario, row.server, fmt(row.opsPerSec), fmt(row.p50, 1), fmt(row.p99, 1), fmt(row.cpuMsPerOp, 2), ...CPU_PARTS.map((part) => fmt(row.perOp[part], 2)), fmt(row.opsPerCpuSecond), String(row.errors),
-        row === base ? '' : ratio(row, base!), row === base ? '' : byRound(row, base!), ...(stored ? [row === result ? ratio(row, stored) : ''] : [])].map((c) => c.padStart(11)).join(''));
+      console.log([...[row.scenario, row.server, fmt(row.opsPerSec), fmt(row.p50, 1), fmt(row.p99, 1), fmt(row.cpuMsPerOp, 2), ...CPU_PARTS.map((part) => fmt(row.perOp[part], 2)), fmt(row.opsPerCpuSecond), String(row.errors),
+        row === base ? '' : ratio(row, base!), row === base ? '' : byRound(row, base!), ...(stored ? [row === result ? ratio(row, stored) : ''] : [])].map((c) => c.padStart(11)),
+      ...(judged ? [(row === result ? verdictCell(verdict) : '').padStart(23)] : [])].join(''));
     }
   }
   for (const print of attributions) print();
   if (Object.keys(memory).length) console.log(`\nmemory: ${JSON.stringify(memory)}`);
+  const memoryVerdict = rounds > 0 ? memoryVerdictOf(memory[`rssMbAtLastOf${rounds}SignIns`]!, memory[`rssMbAtLastOf${2 * rounds}SignIns`]!) : undefined;
+  if (memoryVerdict) {
+    console.log(`memory target: RSS under ${memoryVerdict.limitMb} MB as the last sign-in leaves it, not growing from one round to the next: ${memoryVerdict.firstMb} MB after ${fmt(rounds)}, ${memoryVerdict.secondMb} MB after ${fmt(2 * rounds)} sign-ins, ${memoryVerdict.met ? 'met' : 'missed'}`);
+  }
   if (values.steps) {
     // Against `durable` where it runs: the same library on the same storage, so a step's difference is Passerelle's own.
     const against = durable ?? baseline;
     printStepCosts(await stepCosts(passerelle, Number(values.steps)), await stepCosts(against, Number(values.steps)), against.name);
   }
   console.log(JSON.stringify({ date: new Date().toISOString(), backend: values.pg ? 'postgresql+redis' : 'sqlite', ...(values.pg ? { durableRedisAdapter: DURABLE_REDIS } : {}), concurrency: CONCURRENCY, durationSeconds: Number(values.duration), slices: SLICES,
-    passerelle: of(passerelle), baseline: of(baseline), ...(durable ? { durable: of(durable) } : {}), memory }));
+    passerelle: of(passerelle), baseline: of(baseline), ...(durable ? { durable: of(durable) } : {}), memory,
+    ...(judged ? { targets: { ...verdicts, ...(memoryVerdict ? { memory: memoryVerdict } : {}) } } : {}) }));
 } finally {
   for (const c of children) c.kill('SIGTERM');
   await Promise.all(children.map((c) => new Promise((resolve) => (c.exitCode !== null ? resolve(null) : c.once('exit', resolve)))));
