@@ -505,6 +505,8 @@ try {
   const results = await runScenarios([passerelle, ...others]);
   const of = (server: Server | undefined) => results.filter((r) => r.server === server?.name);
   const memory: Record<string, number> = {};
+  /** RSS as the last sign-in of each round left it, for the memory target. */
+  const lastLeftMb: number[] = [];
   const rounds = Number(values.memory ?? 0);
   if (rounds > 0) {
     for (let round = 1; round <= 2; round += 1) {
@@ -514,6 +516,7 @@ try {
       // As the last sign-in left it (and its anonymous part), then settled at rest (settledMemory).
       const lastLeft = residentMb(passerelle.mainPid);
       memory[`rssMbAtLastOf${signIns}SignIns`] = Math.round(lastLeft.now);
+      lastLeftMb.push(Math.round(lastLeft.now));
       memory[`rssAnonMbAtLastOf${signIns}SignIns`] = Math.round(lastLeft.anon);
       const settled = await settledMemory(passerelle.mainPid);
       memory[`rssMbAfter${signIns}SignIns`] = Math.round(settled.now);
@@ -552,7 +555,7 @@ try {
   }
   for (const print of attributions) print();
   if (Object.keys(memory).length) console.log(`\nmemory: ${JSON.stringify(memory)}`);
-  const memoryVerdict = rounds > 0 ? memoryVerdictOf(memory[`rssMbAtLastOf${rounds}SignIns`]!, memory[`rssMbAtLastOf${2 * rounds}SignIns`]!) : undefined;
+  const memoryVerdict = rounds > 0 ? memoryVerdictOf(lastLeftMb[0]!, lastLeftMb[1]!) : undefined;
   if (memoryVerdict) {
     console.log(`memory target: RSS under ${memoryVerdict.limitMb} MB as the last sign-in leaves it, not growing from one round to the next: ${memoryVerdict.firstMb} MB after ${fmt(rounds)}, ${memoryVerdict.secondMb} MB after ${fmt(2 * rounds)} sign-ins, ${memoryVerdict.met ? 'met' : 'missed'}`);
   }
