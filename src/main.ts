@@ -1,6 +1,7 @@
 // `npm start`: load configuration, migrate, serve. Configuration mistakes print one line and exit 1.
 import { ClientsFileError } from './config/clients.js';
 import { ConfigError, loadConfig } from './config/env.js';
+import { releaseMemoryWhenIdle } from './ops/idle-memory-release.js';
 import { lowerThreadPoolPriority } from './ops/thread-pool-priority.js';
 import { startServer } from './server.js';
 
@@ -16,8 +17,10 @@ try {
   // The service's own process only (not a test's that starts a server in it).
   await lowerThreadPoolPriority(config.THREAD_POOL_NICE, running.deps.log)
     .catch((error: unknown) => running.deps.log.warn({ err: error }, 'could not lower the thread pool\'s priority'));
+  const memoryRelease = releaseMemoryWhenIdle(config.IDLE_MEMORY_RELEASE_S, running.deps.log);
   const shutdown = async (signal: string) => {
     running.deps.log.info({ signal }, 'shutting down');
+    memoryRelease.stop();
     await running.stop();
     process.exit(0);
   };

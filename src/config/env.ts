@@ -3,10 +3,10 @@ import { z } from 'zod';
 
 const booleanString = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const positiveInt = (name: string) => z.coerce.number({ error: `${name} must be a whole number` }).int().min(1, { error: `${name} must be at least 1` });
-/** A Unix niceness a process may give its own threads: 0 (unchanged) to 19 (last). */
-const niceness = (name: string) => {
-  const error = `${name} must be a whole number from 0 to 19`;
-  return z.coerce.number({ error }).int({ error }).min(0, { error }).max(19, { error });
+/** A whole number from `min` to `max` (of `unit`), with one message for every way to miss it. */
+const wholeNumber = (name: string, min: number, max: number, unit = '') => {
+  const error = `${name} must be a whole number${unit} from ${min} to ${max}`;
+  return z.coerce.number({ error }).int({ error }).min(min, { error }).max(max, { error });
 };
 
 const EnvSchema = z.object({
@@ -41,7 +41,8 @@ const EnvSchema = z.object({
   TIME_ZONE: z.string().refine((zone) => { try { new Intl.DateTimeFormat('fr', { timeZone: zone }); return true; } catch { return false; } },
     { error: 'TIME_ZONE must be an IANA time zone, e.g. Pacific/Noumea' }).default('Pacific/Noumea'),
   DATA_DIR: z.string().min(1).default('./data'),
-  THREAD_POOL_NICE: niceness('THREAD_POOL_NICE').default(10),
+  THREAD_POOL_NICE: wholeNumber('THREAD_POOL_NICE', 0, 19).default(10),
+  IDLE_MEMORY_RELEASE_S: wholeNumber('IDLE_MEMORY_RELEASE_S', 0, 3_600, ' of seconds').default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 }).superRefine((env, ctx) => {
   if (env.NODE_ENV !== 'production') return;

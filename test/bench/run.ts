@@ -1,4 +1,4 @@
-// `npm run bench [-- --pg] [-- --duration 10] [-- --slices 5] [-- --warm-up 1] [-- --only sign-in,refresh] [-- --seed-accounts N] [-- --memory N] [-- --memory-limit MB] [-- --steps N] [-- --cpu-prof DIR] [-- --against DIR] [-- --node-args='...'] [-- --perf] [-- --perf-functions PACKAGE] [-- --perf-rows N] [-- --perf-diff A,B] [-- --durable-redis reference]`
+// `npm run bench [-- --pg] [-- --duration 10] [-- --slices 5] [-- --warm-up 1] [-- --only sign-in,refresh] [-- --seed-accounts N] [-- --memory N] [-- --memory-limit MB] [-- --steps N] [-- --cpu-prof DIR] [-- --against DIR] [-- --node-args='...'] [-- --log DIR] [-- --perf] [-- --perf-functions PACKAGE] [-- --perf-rows N] [-- --perf-diff A,B] [-- --durable-redis reference]`
 // Passerelle (embedded SQLite, or PostgreSQL + Redis with --pg) and two baselines under the same
 // load: a bare oidc-provider in memory (`baseline`, the issue's reference) and the same bare
 // oidc-provider on Passerelle's storage (`durable`: its adapters on the same backend, the account
@@ -15,7 +15,9 @@
 // meets it (targets.ts). A benchmark, never a test: it prints, it does not assert.
 // `--against DIR` puts another build of Passerelle (a checkout, built, with its node_modules) in
 // the baselines' place, to measure a change under the same interleaving; `--node-args` passes
-// options to Passerelle's node; `--perf` samples every server's event loop with Linux perf and
+// options to Passerelle's node; `--log DIR` writes each server's output to DIR/<server>.log (a trace
+// that `--node-args` turned on; Passerelle logs at `warn`, or at the LOG_LEVEL the bench is given:
+// `info` shows its memory releases, and costs CPU per API request); `--perf` samples every server's event loop with Linux perf and
 // prints where each spends its CPU per operation, by package (cpu-attribution.ts), and
 // `--perf-functions <package>` (implies `--perf`) by function within that package; `--perf-rows N`
 // prints N rows, and `--perf-diff A,B` ranks them by server A's difference to server B (by default
@@ -25,7 +27,7 @@
 // instead of Passerelle's (reference-redis-adapter.ts), to measure the one against the other.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
@@ -45,7 +47,7 @@ import { memoryVerdictOf, verdictCell, verdictOf, type Verdict } from './targets
 const { values } = parseArgs({ options: {
   pg: { type: 'boolean' }, duration: { type: 'string', default: '10' }, slices: { type: 'string', default: '5' }, concurrency: { type: 'string', default: '16' }, 'warm-up': { type: 'string', default: '1' },
   'seed-accounts': { type: 'string' }, memory: { type: 'string' }, 'memory-limit': { type: 'string' }, only: { type: 'string' }, 'cpu-prof': { type: 'string' },
-  steps: { type: 'string' }, against: { type: 'string' }, 'node-args': { type: 'string' }, perf: { type: 'boolean' }, 'perf-functions': { type: 'string' },
+  steps: { type: 'string' }, against: { type: 'string' }, 'node-args': { type: 'string' }, log: { type: 'string' }, perf: { type: 'boolean' }, 'perf-functions': { type: 'string' },
   'perf-rows': { type: 'string' }, 'perf-diff': { type: 'string' }, 'durable-redis': { type: 'string', default: 'passerelle' },
 } });
 /** `--perf`, or `--perf-functions`, `--perf-rows` or `--perf-diff`, which imply it. */
@@ -157,8 +159,15 @@ function processesCpuNs(pids: number[]): number {
   return ns;
 }
 
-async function startProcess(args: string[], env: Record<string, string>, url: string, command = process.execPath, cwd = process.cwd()): Promise<ChildProcess> {
+/** Starts a server (`name`), and resolves once it answers; with --log, its output goes to a file. */
+async function startProcess(name: string, args: string[], env: Record<string, string>, url: string, command = process.execPath, cwd = process.cwd()): Promise<ChildProcess> {
   const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (values.log) {
+    mkdirSync(values.log, { recursive: true });
+    const file = createWriteStream(path.join(values.log, `${name}.log`), { flags: 'a' });
+    child.stdout!.pipe(file);
+    child.stderr!.pipe(file);
+  }
   let output = '';
   child.stdout!.on('data', (c) => { output += c; });
   child.stderr!.on('data', (c) => { output += c; });
@@ -456,14 +465,14 @@ async function startPasserelle(name: string, dir = process.cwd()): Promise<Serve
   const url = `http://127.0.0.1:${port}`;
   writeFileSync(path.join(work, 'clients.json'), JSON.stringify([{ client_id: client.client_id, client_secret: client.client_secret, redirect_uris: [client.redirect_uri], grant_types: ['authorization_code', 'refresh_token'], first_party: true }]));
   // NODE_ENV=production wants an https issuer: the bench serves plain http on loopback.
-  const env: Record<string, string> = { NODE_ENV: 'test', PORT: String(port), ISSUER: url, CLIENTS_FILE: path.join(work, 'clients.json'), DATA_DIR: work, LOG_LEVEL: 'warn',
+  const env: Record<string, string> = { NODE_ENV: 'test', PORT: String(port), ISSUER: url, CLIENTS_FILE: path.join(work, 'clients.json'), DATA_DIR: work, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     CAPTCHA: 'off', SIGNIN_IP_LIMIT: '1000000', COOKIE_KEYS: randomBytes(32).toString('hex'), SMTP_URL: 'smtp://127.0.0.1:9', DATABASE_URL: databaseUrl,
     ...(redisPrefix ? { REDIS_URL: TEST_REDIS_URL, REDIS_PREFIX: redisPrefix } : {}) };
   // What `npm start` runs: the compiled build (`npm run bench` builds it first), with its memory
   // settings; under --memory-limit, from inside its cgroup.
   const start = ['scripts/start.sh', ...profiling(name), ...(values['node-args']?.split(' ').filter(Boolean) ?? [])];
   const [command, args] = name === 'passerelle' && memoryLimit ? memoryLimit.inside('/bin/sh', start) : ['/bin/sh', start];
-  const child = await startProcess(args, env, url, command, dir);
+  const child = await startProcess(name, args, env, url, command, dir);
   children.push(child);
   await withDatabase(databaseUrl, (db) => storeAccounts(db, databaseUrl));
   return { name, url, mainPid: child.pid!, storagePids: storageProcesses };
@@ -490,7 +499,7 @@ async function startBaseline(name: 'baseline' | 'durable'): Promise<Server> {
   // Both on Node's defaults: the runtime settings scripts/start.sh gives Passerelle are Passerelle's.
   // Compiled, as Passerelle is (prebench, tsconfig.bench.json): under tsx, its module hooks and the
   // source maps it turns on cost the baselines CPU on requests that Passerelle's dist/ does not pay.
-  const child = await startProcess([...profiling(name), 'dist/test/bench/baseline-provider.js'], env, url);
+  const child = await startProcess(name, [...profiling(name), 'dist/test/bench/baseline-provider.js'], env, url);
   children.push(child);
   return { name, url, mainPid: child.pid!, storagePids: name === 'durable' ? storageProcesses : () => [] };
 }

@@ -7,7 +7,7 @@ describe('configuration', () => {
     expect(config).toMatchObject({
       PORT: 3000, ISSUER: 'http://localhost:3000', DATABASE_URL: 'file:./data/passerelle.db', REDIS_PREFIX: 'passerelle:',
       CLIENTS_FILE: './clients.json', CAPTCHA: 'altcha', BRAND_NAME: 'NC Connect', LOCKOUT_THRESHOLD: 5, LOCKOUT_MINUTES: 30,
-      SIGNIN_IP_LIMIT: 30, TRUST_PROXY: false, THREAD_POOL_NICE: 10, production: false, secureCookies: false,
+      SIGNIN_IP_LIMIT: 30, TRUST_PROXY: false, THREAD_POOL_NICE: 10, IDLE_MEMORY_RELEASE_S: 10, production: false, secureCookies: false,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -52,6 +52,8 @@ describe('configuration', () => {
     ['THREAD_POOL_NICE', '20', 'THREAD_POOL_NICE must be a whole number from 0 to 19'],
     ['THREAD_POOL_NICE', '-5', 'THREAD_POOL_NICE must be a whole number from 0 to 19'],
     ['THREAD_POOL_NICE', 'low', 'THREAD_POOL_NICE must be a whole number from 0 to 19'],
+    ['IDLE_MEMORY_RELEASE_S', '1.5', 'IDLE_MEMORY_RELEASE_S must be a whole number of seconds from 0 to 3600'],
+    ['IDLE_MEMORY_RELEASE_S', '86400', 'IDLE_MEMORY_RELEASE_S must be a whole number of seconds from 0 to 3600'],
   ])('sad path: a bad %s is named with how to fix it', (name, value, expected) => {
     expect(() => loadConfig({ [name]: value })).toThrow(expected);
   });
