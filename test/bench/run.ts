@@ -15,13 +15,14 @@
 // meets it (targets.ts). A benchmark, never a test: it prints, it does not assert.
 // `--against DIR` puts another build of Passerelle (a checkout, built, with its node_modules) in
 // the baselines' place, to measure a change under the same interleaving; `--node-args` passes
-// options to Passerelle's node; `--log DIR` writes each server's output to DIR/<server>.log (a trace
-// that `--node-args` turned on; Passerelle logs at `warn`, or at the LOG_LEVEL the bench is given:
-// `info` shows its memory releases, and costs CPU per API request); `--perf` samples every server's event loop with Linux perf and
-// prints where each spends its CPU per operation, by package (cpu-attribution.ts), and
-// `--perf-functions <package>` (implies `--perf`) by function within that package; `--perf-rows N`
-// prints N rows, and `--perf-diff A,B` ranks them by server A's difference to server B (by default
-// Passerelle's to the last server, `durable`; `durable,baseline` shows what the storage costs).
+// options to Passerelle's node; `--log DIR` writes each server's output to DIR/<server>.log (a
+// trace that `--node-args` turned on; Passerelle logs at `warn`, or at the LOG_LEVEL the bench is
+// given: `info` shows its memory releases, and costs CPU per API request); `--perf` samples every
+// server's event loop with Linux perf and prints where each spends its CPU per operation, by
+// package (cpu-attribution.ts), and `--perf-functions <package>` (implies `--perf`) by function
+// within that package; `--perf-rows N` prints N rows, and `--perf-diff A,B` ranks them by server
+// A's difference to server B (by default Passerelle's to the last server, `durable`;
+// `durable,baseline` shows what the storage costs).
 // `--memory-limit MB` runs Passerelle in a memory cgroup with that limit (memory-limit.ts).
 // `--durable-redis reference` (with --pg) gives `durable` the library's example Redis adapter
 // instead of Passerelle's (reference-redis-adapter.ts), to measure the one against the other.
@@ -165,8 +166,10 @@ async function startProcess(name: string, args: string[], env: Record<string, st
   if (values.log) {
     mkdirSync(values.log, { recursive: true });
     const file = createWriteStream(path.join(values.log, `${name}.log`), { flags: 'a' });
-    child.stdout!.pipe(file);
-    child.stderr!.pipe(file);
+    // Both streams into one file, which closes with the process (not with the first stream's end).
+    child.stdout!.pipe(file, { end: false });
+    child.stderr!.pipe(file, { end: false });
+    child.once('close', () => file.end());
   }
   let output = '';
   child.stdout!.on('data', (c) => { output += c; });
