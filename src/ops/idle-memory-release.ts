@@ -69,8 +69,9 @@ export function releaseMemoryWhenIdle(windowSeconds: number, log?: Logger): { st
   const policy = createReleasePolicy(release('start'));
   let last = performance.eventLoopUtilization();
   const timer = setInterval(() => {
-    const window = performance.eventLoopUtilization(last);
-    last = performance.eventLoopUtilization();
+    const now = performance.eventLoopUtilization();
+    const window = performance.eventLoopUtilization(now, last);
+    last = now;
     if (policy.observe({ utilization: window.utilization, rssMb: rssMb() })) policy.released(release('load'));
   }, windowSeconds * 1000).unref();
   return { stop: () => clearInterval(timer) };

@@ -171,12 +171,21 @@ async function startProcess(name: string, args: string[], env: Record<string, st
     child.stderr!.pipe(file, { end: false });
     child.once('close', () => file.end());
   }
+  // The output until it answers, for the error if it never does; then no more (the streams keep
+  // flowing, into the file with --log).
   let output = '';
-  child.stdout!.on('data', (c) => { output += c; });
-  child.stderr!.on('data', (c) => { output += c; });
+  const collect = (chunk: Buffer) => { output += chunk; };
+  child.stdout!.on('data', collect);
+  child.stderr!.on('data', collect);
   for (let i = 0; i < 300; i += 1) {
     if (child.exitCode !== null) throw new Error(`server exited:\n${output}`);
-    try { if ((await fetch(`${url}/.well-known/openid-configuration`)).ok) return child; } catch { /* starting */ }
+    try {
+      if ((await fetch(`${url}/.well-known/openid-configuration`)).ok) {
+        child.stdout!.off('data', collect);
+        child.stderr!.off('data', collect);
+        return child;
+      }
+    } catch { /* starting */ }
     await sleep(100);
   }
   throw new Error(`server never answered:\n${output}`);
