@@ -24,6 +24,7 @@ import { createOidcAdapterFactory } from './oidc/adapters/adapter-factory.js';
 import { createClientCache } from './oidc/adapters/client-cache.js';
 import { SqlAdapter } from './oidc/adapters/sql-adapter.js';
 import { createProvider, type ProviderPages } from './oidc/provider.js';
+import { createOutboundFetch } from './oidc/outbound-fetch.js';
 import { holdProvider } from './oidc/provider-holder.js';
 import { loadSigningKeys } from './oidc/signing-keys.js';
 import { openDirectSql } from './storage/direct-sql.js';
@@ -92,15 +93,19 @@ export async function createDeps(config: Config, ui: UserInterface, overrides: D
   const clients = clientCache.wrap(storedClients);
   const adapterFor = createOidcAdapterFactory(sql, redis, now, clients);
   const pairwiseSalt = await sharedSecret(db, 'pairwise_salt');
+  const outbound = createOutboundFetch(config.OUTBOUND_ALLOWED_NETWORKS);
   const providers = await holdProvider({
     load: () => loadSigningKeys(db, config.JWKS_FILE, now),
     build: (signingKeys) => {
-      const provider = createProvider(config, { sql, adapter: adapterFor, signingKeys, cookieKeys, pairwiseSalt, pages: ui.pages });
+      const provider = createProvider(config, { sql, adapter: adapterFor, signingKeys, cookieKeys, pairwiseSalt, pages: ui.pages, fetch: outbound.fetch });
       provider.on('server_error', (_ctx: unknown, error: unknown) => log.error({ err: error }, 'oidc-provider server error'));
       // What escapes oidc-provider's own error handling on the API endpoints (app.ts gives them
       // the provider's callback): logged, instead of Koa's default print to stderr.
       // (The provider is a Koa application; its typings list only oidc-provider's own events.)
       (provider as unknown as NodeJS.EventEmitter).on('error', (error: unknown) => log.error({ err: error }, 'request failed'));
+      // A relying party that missed a logout notice keeps its session open: operators must see it.
+      provider.on('backchannel.error', (_ctx: unknown, error: unknown, client: { clientId: string }) =>
+        log.warn({ err: error, clientId: client.clientId }, 'back-channel logout notice not delivered'));
       provider.on('grant.success', (ctx: { oidc?: { params?: Record<string, unknown> } }) => metrics.tokenIssued(String(ctx.oidc?.params?.['grant_type'] ?? 'unknown')));
       return provider;
     },
@@ -152,6 +157,7 @@ export async function createDeps(config: Config, ui: UserInterface, overrides: D
       await worker.stop();
       transport.close();
       await clientCache.close();
+      await outbound.close();
       await db.$disconnect();
       await sql.close();
       if (redis) await redis.quit().catch(() => redis.disconnect());

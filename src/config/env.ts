@@ -1,5 +1,6 @@
 // The only module that reads process.env: parsed once at boot, validated whole, frozen.
 import { z } from 'zod';
+import { parseNetwork } from './networks.js';
 
 const booleanString = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const positiveInt = (name: string) => z.coerce.number({ error: `${name} must be a whole number` }).int().min(1, { error: `${name} must be at least 1` });
@@ -44,6 +45,10 @@ const EnvSchema = z.object({
   THREAD_POOL_NICE: wholeNumber('THREAD_POOL_NICE', 0, 19).default(10),
   IDLE_MEMORY_RELEASE_S: wholeNumber('IDLE_MEMORY_RELEASE_S', 0, 3_600, ' of seconds').default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  OUTBOUND_ALLOWED_NETWORKS: z.string().default('').transform((list) => list.split(',').map((network) => network.trim()).filter(Boolean))
+    .pipe(z.array(z.string().refine((network) => parseNetwork(network) !== undefined, {
+      error: (issue) => `${String(issue.input)} is not a network: write addresses or CIDR blocks, comma-separated (e.g. 10.20.0.0/16,fd00:20::/48)`,
+    }))),
 }).superRefine((env, ctx) => {
   if (env.NODE_ENV !== 'production') return;
   const missing = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });

@@ -34,11 +34,14 @@ export interface ProviderDeps {
   cookieKeys: string[];
   pairwiseSalt: string;
   pages: ProviderPages;
+  /** The provider's own outgoing requests (outbound-fetch.ts). */
+  fetch: typeof fetch;
 }
 
 export function createProvider(config: Config, deps: ProviderDeps): Provider {
   const configuration: Configuration = {
     adapter: deps.adapter,
+    fetch: deps.fetch,
     jwks: { keys: deps.signingKeys as NonNullable<Configuration['jwks']>['keys'] },
     cookies: {
       keys: deps.cookieKeys,

@@ -30,6 +30,8 @@ describe.each(backends)('account console on %s', (backend) => {
 
   const suite = serverForSuite(backend, () => ({
     mail: true,
+    // The relying party's back-channel endpoint is on this machine: a network the operator allows.
+    env: { OUTBOUND_ALLOWED_NETWORKS: '127.0.0.1' },
     clients: [{
       client_id: portal.client_id, client_secret: portal.client_secret, redirect_uris: [portal.redirect_uri], client_name: 'Impôts en ligne',
       client_uri: 'http://rp.test/', grant_types: ['authorization_code', 'refresh_token'],

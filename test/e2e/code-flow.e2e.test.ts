@@ -34,6 +34,8 @@ describe.each(backends)('authorization code flow on %s', (backend) => {
     const logoutPort = (logoutReceiver.address() as AddressInfo).port;
     storage = await createTestStorage(backend);
     server = await startTestServer(storage, {
+      // The relying party's back-channel endpoint is on this machine: a network the operator allows.
+      env: { OUTBOUND_ALLOWED_NETWORKS: '127.0.0.1' },
       clients: [
         {
           ...thirdParty, redirect_uri: undefined, redirect_uris: [thirdParty.redirect_uri], client_name: 'Impôts en ligne',

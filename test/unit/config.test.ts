@@ -7,7 +7,8 @@ describe('configuration', () => {
     expect(config).toMatchObject({
       PORT: 3000, ISSUER: 'http://localhost:3000', DATABASE_URL: 'file:./data/passerelle.db', REDIS_PREFIX: 'passerelle:',
       CLIENTS_FILE: './clients.json', CAPTCHA: 'altcha', BRAND_NAME: 'NC Connect', LOCKOUT_THRESHOLD: 5, LOCKOUT_MINUTES: 30,
-      SIGNIN_IP_LIMIT: 30, TRUST_PROXY: false, THREAD_POOL_NICE: 10, IDLE_MEMORY_RELEASE_S: 10, production: false, secureCookies: false,
+      SIGNIN_IP_LIMIT: 30, TRUST_PROXY: false, THREAD_POOL_NICE: 10, IDLE_MEMORY_RELEASE_S: 10, OUTBOUND_ALLOWED_NETWORKS: [],
+      production: false, secureCookies: false,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -36,6 +37,11 @@ describe('configuration', () => {
     expect(config).toMatchObject({ production: true, COOKIE_KEYS: ['a'.repeat(32)] });
   });
 
+  test('happy path: OUTBOUND_ALLOWED_NETWORKS takes CIDR blocks and lone addresses, IPv4 and IPv6', () => {
+    expect(loadConfig({ OUTBOUND_ALLOWED_NETWORKS: ' 10.20.0.0/16, fd00:20::/48,192.168.7.7 ,' }).OUTBOUND_ALLOWED_NETWORKS)
+      .toEqual(['10.20.0.0/16', 'fd00:20::/48', '192.168.7.7']);
+  });
+
   test.each([
     ['DATABASE_URL', 'mysql://x', 'DATABASE_URL must start with file:'],
     ['PORT', 'eighty', 'PORT'],
@@ -54,6 +60,10 @@ describe('configuration', () => {
     ['THREAD_POOL_NICE', 'low', 'THREAD_POOL_NICE must be a whole number from 0 to 19'],
     ['IDLE_MEMORY_RELEASE_S', '1.5', 'IDLE_MEMORY_RELEASE_S must be a whole number of seconds from 0 to 3600'],
     ['IDLE_MEMORY_RELEASE_S', '86400', 'IDLE_MEMORY_RELEASE_S must be a whole number of seconds from 0 to 3600'],
+    ['OUTBOUND_ALLOWED_NETWORKS', '10.20.0.0/33', '10.20.0.0/33 is not a network: write addresses or CIDR blocks'],
+    ['OUTBOUND_ALLOWED_NETWORKS', '10.20.0.0/16,intranet.local', 'intranet.local is not a network'],
+    ['OUTBOUND_ALLOWED_NETWORKS', 'fd00::/8/8', 'fd00::/8/8 is not a network'],
+    ['OUTBOUND_ALLOWED_NETWORKS', '10.0.0.0/', '10.0.0.0/ is not a network'],
   ])('sad path: a bad %s is named with how to fix it', (name, value, expected) => {
     expect(() => loadConfig({ [name]: value })).toThrow(expected);
   });
