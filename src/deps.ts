@@ -14,6 +14,7 @@ import { createOutbox, type Outbox } from './mail/outbox.js';
 import { directoryTransport, smtpTransport } from './mail/transport.js';
 import { directorySmsTransport, webhookSmsTransport } from './sms/sms-transport.js';
 import { createAccountSessions } from './oidc/account-sessions.js';
+import { logoutNotices, NOTICE_NOT_DELIVERED } from './oidc/logout-notices.js';
 import { altchaCaptcha, disabledCaptcha, type Captcha } from './security/captcha.js';
 import { createSealedBox } from './security/sealed-box.js';
 import { createThrottles, DEFAULT_LIMITS, type ThrottleLimits } from './security/throttles.js';
@@ -105,7 +106,7 @@ export async function createDeps(config: Config, ui: UserInterface, overrides: D
       (provider as unknown as NodeJS.EventEmitter).on('error', (error: unknown) => log.error({ err: error }, 'request failed'));
       // A relying party that missed a logout notice keeps its session open: operators must see it.
       provider.on('backchannel.error', (_ctx: unknown, error: unknown, client: { clientId: string }) =>
-        log.warn({ err: error, clientId: client.clientId }, 'back-channel logout notice not delivered'));
+        log.warn({ err: error, clientId: client.clientId }, NOTICE_NOT_DELIVERED));
       provider.on('grant.success', (ctx: { oidc?: { params?: Record<string, unknown> } }) => metrics.tokenIssued(String(ctx.oidc?.params?.['grant_type'] ?? 'unknown')));
       return provider;
     },
@@ -139,7 +140,7 @@ export async function createDeps(config: Config, ui: UserInterface, overrides: D
     audit: createAuditLog(sql, now, metrics.observeAudit),
     mailer: outbox,
     tokens: { db, now, codeKey: createHmac('sha256', cookieKeys[0]!).update('one-time codes').digest('base64url') },
-    sessions: createAccountSessions(db, redis, now, adapterFor),
+    sessions: createAccountSessions(db, redis, now, adapterFor, logoutNotices(() => providers.current, log)),
     policy: { lockoutThreshold: config.LOCKOUT_THRESHOLD, lockoutMinutes: config.LOCKOUT_MINUTES },
     link: (pathname, query) => {
       const url = new URL(pathname, `${config.ISSUER}/`);

@@ -6,6 +6,7 @@ import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { Database } from '../storage/prisma.js';
 import { accountIndexKey } from './adapters/redis-adapter.js';
 import { storageKey } from './adapters/stored-payload.js';
+import type { LogoutNotices } from './logout-notices.js';
 
 export interface SessionSummary { uid: string; loginTs?: number; expiresAt?: number }
 export interface GrantSummary { grantId: string; clientId: string }
@@ -25,27 +26,38 @@ export interface AccountSessions {
 
 type AdapterFor = (model: string) => Adapter;
 
+/** Where sessions are kept: what the account has, and ending some, with the payloads of those ended. */
+interface SessionStore {
+  list(accountId: string): Promise<SessionSummary[]>;
+  /** Ends the account's session `uid`, or all but `keepUid`'s. */
+  end(accountId: string, which: { uid: string } | { keepUid?: string | undefined }): Promise<AdapterPayload[]>;
+  grants(accountId: string): Promise<GrantSummary[]>;
+}
+
 const summaryOf = (payload: AdapterPayload): SessionSummary =>
   ({ uid: String(payload['uid']), loginTs: payload['loginTs'] as number | undefined, expiresAt: payload.exp });
 
 const grantOf = (payload: AdapterPayload): GrantSummary | undefined =>
   (typeof payload.jti === 'string' && typeof payload['clientId'] === 'string' ? { grantId: payload.jti, clientId: payload['clientId'] } : undefined);
 
-function databaseStore(db: Database, now: () => Date): Omit<AccountSessions, 'revokeGrant' | 'revokeEverything'> {
+function databaseStore(db: Database, now: () => Date): SessionStore {
   const rows = (type: string, accountId: string) =>
     db.oidcPayload.findMany({ where: { type, accountId, OR: [{ expiresAt: null }, { expiresAt: { gt: now() } }] }, select: { payload: true } })
       .then((found) => found.map((row) => JSON.parse(row.payload) as AdapterPayload));
   return {
     list: async (accountId) => (await rows('Session', accountId)).map(summaryOf),
-    end: async (accountId, uid) => (await db.oidcPayload.deleteMany({ where: { type: 'Session', accountId, uid: storageKey(uid) } })).count > 0,
-    endAll: async (accountId, keepUid) => (await db.oidcPayload.deleteMany({
-      where: { type: 'Session', accountId, ...(keepUid ? { NOT: { uid: storageKey(keepUid) } } : {}) },
-    })).count,
+    async end(accountId, which) {
+      const where = { type: 'Session', accountId, ...('uid' in which ? { uid: storageKey(which.uid) } : which.keepUid ? { NOT: { uid: storageKey(which.keepUid) } } : {}) };
+      const found = await db.oidcPayload.findMany({ where, select: { payload: true } });
+      if (found.length === 0) return [];
+      await db.oidcPayload.deleteMany({ where });
+      return found.map((row) => JSON.parse(row.payload) as AdapterPayload);
+    },
     grants: async (accountId) => (await rows('Grant', accountId)).map(grantOf).filter((g): g is GrantSummary => g !== undefined),
   };
 }
 
-function redisStore(redis: Redis): Omit<AccountSessions, 'revokeGrant' | 'revokeEverything'> {
+function redisStore(redis: Redis): SessionStore {
   async function members(index: string): Promise<Array<{ key: string; payload: AdapterPayload }>> {
     const keys = await redis.smembers(index);
     const payloads = await Promise.all(keys.map((key) => redis.hget(key, 'payload')));
@@ -54,34 +66,46 @@ function redisStore(redis: Redis): Omit<AccountSessions, 'revokeGrant' | 'revoke
     if (gone.length) await redis.srem(index, ...gone);
     return found.filter((entry): entry is { key: string; payload: AdapterPayload } => entry.payload !== undefined);
   }
-  async function endWhere(accountId: string, ends: (summary: SessionSummary) => boolean): Promise<number> {
-    const index = accountIndexKey('Session', accountId);
-    const doomed = (await members(index)).filter((entry) => ends(summaryOf(entry.payload)));
-    if (doomed.length === 0) return 0;
-    const keys = doomed.flatMap((entry) => [entry.key, `Session:uid:${storageKey(String(entry.payload['uid']))}`]);
-    await redis.multi().del(...keys).srem(index, ...doomed.map((entry) => entry.key)).exec();
-    return doomed.length;
-  }
   return {
     list: async (accountId) => (await members(accountIndexKey('Session', accountId))).map((entry) => summaryOf(entry.payload)),
-    end: async (accountId, uid) => (await endWhere(accountId, (s) => s.uid === uid)) > 0,
-    endAll: (accountId, keepUid) => endWhere(accountId, (s) => s.uid !== keepUid),
+    async end(accountId, which) {
+      const index = accountIndexKey('Session', accountId);
+      const ends = (uid: string) => ('uid' in which ? uid === which.uid : uid !== which.keepUid);
+      const doomed = (await members(index)).filter((entry) => ends(String(entry.payload['uid'])));
+      if (doomed.length === 0) return [];
+      const keys = doomed.flatMap((entry) => [entry.key, `Session:uid:${storageKey(String(entry.payload['uid']))}`]);
+      await redis.multi().del(...keys).srem(index, ...doomed.map((entry) => entry.key)).exec();
+      return doomed.map((entry) => entry.payload);
+    },
     grants: async (accountId) => (await members(accountIndexKey('Grant', accountId))).map((entry) => grantOf(entry.payload)).filter((g): g is GrantSummary => g !== undefined),
   };
 }
 
-export function createAccountSessions(db: Database, redis: Redis | undefined, now: () => Date, adapterFor: AdapterFor): AccountSessions {
+/**
+ * `notices` tells the relying parties of each ended session that has not expired (logout-notices.ts);
+ * they go out after the sessions are gone, and the caller does not wait for them.
+ */
+export function createAccountSessions(db: Database, redis: Redis | undefined, now: () => Date, adapterFor: AdapterFor, notices: LogoutNotices): AccountSessions {
   const store = redis ? redisStore(redis) : databaseStore(db, now);
+  async function end(accountId: string, which: { uid: string } | { keepUid?: string | undefined }): Promise<number> {
+    const ended = await store.end(accountId, which);
+    const nowSeconds = now().getTime() / 1000;
+    void notices(ended.filter((session) => session.exp === undefined || session.exp > nowSeconds));
+    return ended.length;
+  }
   async function revokeGrant(grantId: string) {
     await adapterFor('RefreshToken').revokeByGrantId(grantId);
     await adapterFor('Grant').destroy(grantId);
   }
   return {
-    ...store,
+    list: store.list,
+    grants: store.grants,
+    end: async (accountId, uid) => (await end(accountId, { uid })) > 0,
+    endAll: (accountId, keepUid) => end(accountId, { keepUid }),
     revokeGrant,
     async revokeEverything(accountId) {
       for (const grant of await store.grants(accountId)) await revokeGrant(grant.grantId);
-      await store.endAll(accountId);
+      await end(accountId, {});
     },
   };
 }

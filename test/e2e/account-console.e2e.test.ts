@@ -47,6 +47,14 @@ describe.each(backends)('account console on %s', (backend) => {
     return { browser, page };
   }
 
+  /** The claims of the next logout token the portal receives, verified with the provider's keys. */
+  async function nextLogoutNotice() {
+    for (let i = 0; i < 50 && logoutTokens.length === 0; i += 1) await new Promise((r) => setTimeout(r, 50));
+    const token = logoutTokens.shift();
+    if (!token) throw new Error('no logout token received');
+    return (await jwtVerify(token, createRemoteJWKSet(new URL(`${suite.server.issuer}/jwks`)), { issuer: suite.server.issuer, audience: portal.client_id })).payload;
+  }
+
   async function signInAtPortal(browser: Browser, email: string, password: string) {
     const config = await discover(suite.server.issuer, portal);
     const request = await authorizationRequest(config, portal, { scope: 'openid email offline_access', prompt: 'consent' });
@@ -204,9 +212,27 @@ describe.each(backends)('account console on %s', (backend) => {
     const { page: out } = await browser.submit('/session/end/confirm', { xsrf, logout: 'yes' });
     expect(visibleText(out.html)).toContain('Vous êtes déconnecté(e)');
     expect(visibleText((await browser.open('/account')).page.html)).toContain('Votre mot de passe');
-    for (let i = 0; i < 50 && logoutTokens.length === 0; i += 1) await new Promise((r) => setTimeout(r, 50));
-    const { payload } = await jwtVerify(logoutTokens[0]!, createRemoteJWKSet(new URL(`${suite.server.issuer}/jwks`)), { issuer: suite.server.issuer, audience: portal.client_id });
-    expect(payload.sub).toBe(account.id);
+    expect((await nextLogoutNotice()).sub).toBe(account.id);
+  });
+
+  test('a session ended from "Ma sécurité" or by a password change is notified to the services it signed in to', async () => {
+    const account = await createTestAccount(suite.server.deps);
+    const phone = new Browser(suite.server.url);
+    await signInAtPortal(phone, account.email, account.password);
+    const { browser, page } = await consoleFor(account.email, account.password);
+    logoutTokens.length = 0;
+    const endForm = /action="(\/account\/sessions\/[^"]+\/end)"/.exec(page.html)![1]!;
+    expect(visibleText((await browser.fill(page, endForm, {})).page.html)).toContain('La session a été déconnectée.');
+    const notice = await nextLogoutNotice();
+    expect(notice).toMatchObject({ sub: account.id, events: { 'http://schemas.openid.net/event/backchannel-logout': {} } });
+    // The console's own session never signed in to the portal: one notice, for the phone's.
+    expect(logoutTokens).toEqual([]);
+
+    // Signed in at the portal again, then ended by a password change from another browser.
+    await signInAtPortal(phone, account.email, account.password);
+    const { page: form } = await browser.open('/account/password');
+    await browser.fill(form, '/account/password', { current: account.password, password: NEW_PASSWORD, passwordConfirm: NEW_PASSWORD, endOtherSessions: 'yes' });
+    expect((await nextLogoutNotice()).sub).toBe(account.id);
   });
 
   test('every change leaves an audit event', async () => {
