@@ -235,6 +235,21 @@ describe.each(backends)('account console on %s', (backend) => {
     expect((await nextLogoutNotice()).sub).toBe(account.id);
   });
 
+  test('a session that had already expired when it is ended is not notified', async () => {
+    const account = await createTestAccount(suite.server.deps);
+    const nowSeconds = Math.floor(Date.now() / 1000);
+    const { adapter } = suite.server.deps.provider.Session;
+    // Both rows still stored (no sweep yet); one session's own expiry has passed.
+    for (const [uid, exp] of [['live-session', nowSeconds + 3_600], ['expired-session', nowSeconds - 60]] as const) {
+      await adapter.upsert(`${uid}-id`, { kind: 'Session', uid, accountId: account.id, exp, iat: nowSeconds - 7_200, loginTs: nowSeconds - 7_200, authorizations: { [portal.client_id]: { sid: `${uid}-sid` } } }, 3_600);
+    }
+    logoutTokens.length = 0;
+    expect(await suite.server.deps.flows.sessions.endAll(account.id)).toBe(2);
+    expect((await nextLogoutNotice()).sub).toBe(account.id);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(logoutTokens).toEqual([]);
+  });
+
   test('every change leaves an audit event', async () => {
     const types = new Set((await suite.server.deps.db.auditEvent.findMany({ select: { type: true } })).map((e) => e.type));
     for (const type of ['account.email_change_requested', 'account.email_changed', 'account.password_changed', 'password.check_failed', 'session.ended', 'grant.revoked', 'account.deleted']) {
