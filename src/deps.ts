@@ -14,7 +14,7 @@ import { createOutbox, type Outbox } from './mail/outbox.js';
 import { directoryTransport, smtpTransport } from './mail/transport.js';
 import { directorySmsTransport, webhookSmsTransport } from './sms/sms-transport.js';
 import { createAccountSessions } from './oidc/account-sessions.js';
-import { logoutNotices, NOTICE_NOT_DELIVERED } from './oidc/logout-notices.js';
+import { logoutNotices, reportMissedNotice } from './oidc/logout-notices.js';
 import { altchaCaptcha, disabledCaptcha, type Captcha } from './security/captcha.js';
 import { createSealedBox } from './security/sealed-box.js';
 import { createThrottles, DEFAULT_LIMITS, type ThrottleLimits } from './security/throttles.js';
@@ -95,6 +95,7 @@ export async function createDeps(config: Config, ui: UserInterface, overrides: D
   const adapterFor = createOidcAdapterFactory(sql, redis, now, clients);
   const pairwiseSalt = await sharedSecret(db, 'pairwise_salt');
   const outbound = createOutboundFetch(config.OUTBOUND_ALLOWED_NETWORKS);
+  const missedNotice = reportMissedNotice(log);
   const providers = await holdProvider({
     load: () => loadSigningKeys(db, config.JWKS_FILE, now),
     build: (signingKeys) => {
@@ -105,8 +106,7 @@ export async function createDeps(config: Config, ui: UserInterface, overrides: D
       // (The provider is a Koa application; its typings list only oidc-provider's own events.)
       (provider as unknown as NodeJS.EventEmitter).on('error', (error: unknown) => log.error({ err: error }, 'request failed'));
       // A relying party that missed a logout notice keeps its session open: operators must see it.
-      provider.on('backchannel.error', (_ctx: unknown, error: unknown, client: { clientId: string }) =>
-        log.warn({ err: error, clientId: client.clientId }, NOTICE_NOT_DELIVERED));
+      provider.on('backchannel.error', (_ctx: unknown, error: unknown, client: { clientId: string }) => missedNotice(error, client.clientId));
       provider.on('grant.success', (ctx: { oidc?: { params?: Record<string, unknown> } }) => metrics.tokenIssued(String(ctx.oidc?.params?.['grant_type'] ?? 'unknown')));
       return provider;
     },

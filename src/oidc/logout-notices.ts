@@ -26,15 +26,16 @@ interface NotifiableClient {
 
 export type LogoutNotices = (endedSessions: readonly AdapterPayload[]) => Promise<void>;
 
-export const NOTICE_NOT_DELIVERED = 'back-channel logout notice not delivered';
+/** Logs a notice that did not reach its relying party (from here, or oidc-provider's `backchannel.error`). */
+export const reportMissedNotice = (log: Logger) => (error: unknown, clientId: string): void =>
+  log.warn({ err: error, clientId }, 'back-channel logout notice not delivered');
 
 /** Sends the notices for sessions that have ended; resolves once each was sent or failed (and was logged). */
 export function logoutNotices(provider: () => Provider, log: Logger): LogoutNotices {
+  const missed = reportMissedNotice(log);
   async function notify(accountId: string, clientId: string, sid: string | undefined) {
     const client = await provider().Client.find(clientId) as NotifiableClient | undefined;
-    if (!client?.backchannelLogoutUri) return;
-    await client.backchannelLogout(accountId, sid)
-      .catch((error: unknown) => log.warn({ err: error, clientId }, NOTICE_NOT_DELIVERED));
+    if (client?.backchannelLogoutUri) await client.backchannelLogout(accountId, sid);
   }
   return async (endedSessions) => {
     const notices = endedSessions.flatMap((payload) => {
@@ -42,7 +43,7 @@ export function logoutNotices(provider: () => Provider, log: Logger): LogoutNoti
       if (typeof accountId !== 'string' || !authorizations) return [];
       return Object.entries(authorizations).map(([clientId, authorization]) =>
         notify(accountId, clientId, typeof authorization?.sid === 'string' ? authorization.sid : undefined)
-          .catch((error: unknown) => log.warn({ err: error, clientId }, NOTICE_NOT_DELIVERED)));
+          .catch((error: unknown) => missed(error, clientId)));
     });
     await Promise.all(notices);
   };
